@@ -1,0 +1,38 @@
+"""il2lib: the helper library of the IL-2 / aldesleukin notebook series.
+
+Public entry points (stable, used by the notebooks and the tests):
+
+* :func:`load_monograph` - the cited Proleukin monograph as typed objects.
+* :func:`load_structure` - a validated IL-2 structure by PDB id or path.
+* :func:`show` - an interactive 3D view with style, chain and scene controls.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    CacheError,
+    DataError,
+    DownloadError,
+    Il2libError,
+    InvalidInputError,
+    StructureFileError,
+    UnknownEntryError,
+)
+from .manifest import get_entry, load_manifest
+from .structures import Structure, load_structure
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CacheError",
+    "DataError",
+    "DownloadError",
+    "Il2libError",
+    "InvalidInputError",
+    "Structure",
+    "StructureFileError",
+    "UnknownEntryError",
+    "get_entry",
+    "load_manifest",
+    "load_structure",
+]

@@ -1,0 +1,138 @@
+"""Command line: ``python -m il2lib fetch|doctor|bench``.
+
+``fetch`` fills the cache before a class goes offline; ``doctor`` says what is
+installed, what is cached and how to fix what is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import runpy
+import sys
+from collections.abc import Sequence
+
+from . import config
+from .errors import Il2libError
+from .manifest import load_manifest
+from .structures import cached_path, fetch, mirror_path
+
+REQUIRED_PACKAGES = ("jupyterlab", "py3dmol", "ipywidgets", "biopython", "nbval", "pooch", "platformdirs", "jsonschema")
+
+
+def cmd_fetch(ids: Sequence[str], all_ids: bool, js: bool) -> int:
+    """Download or copy entries (and 3Dmol.js) into the cache; report each one."""
+    targets = list(load_manifest()) if all_ids else [i.upper() for i in ids]
+    if not targets and not js:
+        print("Nothing to fetch: name PDB ids, or pass --all and/or --js.", file=sys.stderr)
+        return 2
+    failures = 0
+    for pdb_id in targets:
+        try:
+            path, source = fetch(pdb_id)
+            print(f"{pdb_id}: ok ({source}) {path}")
+        except Il2libError as err:
+            failures += 1
+            print(f"{pdb_id}: FAILED: {err}", file=sys.stderr)
+    if js:
+        from . import jsassets
+
+        try:
+            path = jsassets.fetch_3dmol()
+            print(f"3Dmol.js: ok {path}")
+        except Il2libError as err:
+            failures += 1
+            print(f"3Dmol.js: FAILED: {err}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def doctor_report() -> tuple[list[str], int]:
+    """Lines of the doctor report and the number of problems found."""
+    lines = [f"il2lib doctor (Python {sys.version.split()[0]})", "", "Packages:"]
+    problems = 0
+    for name in REQUIRED_PACKAGES:
+        version = _package_version(name)
+        if version is None:
+            problems += 1
+            lines.append(f"  MISSING {name}: run `make lab` or `pip install -e .[test]` in the project folder")
+        else:
+            lines.append(f"  ok      {name} {version}")
+
+    lines += ["", f"Structure cache: {config.pdb_cache_dir()}"]
+    mirror = config.mirror_dir()
+    lines.append(f"Mirror (IL2LIB_PDB_MIRROR): {mirror if mirror else 'not set'}")
+    if mirror is not None and not mirror.is_dir():
+        problems += 1
+        lines.append(f"  PROBLEM the mirror {mirror} is not a folder: fix or unset IL2LIB_PDB_MIRROR")
+    if config.offline():
+        lines.append("Offline mode (IL2LIB_OFFLINE) is on: nothing will be downloaded.")
+    for pdb_id in load_manifest():
+        if cached_path(pdb_id).exists():
+            lines.append(f"  cached  {pdb_id}")
+        elif mirror_path(pdb_id) is not None:
+            lines.append(f"  mirror  {pdb_id} (copied to the cache on first use)")
+        else:
+            problems += 1
+            lines.append(f"  MISSING {pdb_id}: run `python -m il2lib fetch {pdb_id}` while online")
+
+    lines += ["", "3D engine:"]
+    try:
+        from . import jsassets
+
+        status = jsassets.describe()
+        lines.append(f"  {status}")
+        if not jsassets.is_offline_ready():
+            problems += 1
+    except ImportError as err:  # viewer not installed in this checkout
+        problems += 1
+        lines.append(f"  PROBLEM cannot load the viewer: {err}")
+    lines += ["", "All good." if problems == 0 else f"{problems} problem(s) found; each line above says how to fix it."]
+    return lines, problems
+
+
+def cmd_doctor() -> int:
+    lines, problems = doctor_report()
+    print("\n".join(lines))
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m il2lib", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    fetch_parser = sub.add_parser("fetch", help="fill the cache with structures (and 3Dmol.js) for offline use")
+    fetch_parser.add_argument("ids", nargs="*", help="PDB ids from the manifest, e.g. 1Z92 2B5I")
+    fetch_parser.add_argument("--all", action="store_true", help="every entry of the manifest")
+    fetch_parser.add_argument("--js", action="store_true", help="also fetch 3Dmol.js for offline 3D views")
+    sub.add_parser("doctor", help="check the installation, the cache and the 3D engine")
+    sub.add_parser("bench", help="print the viewer's payload sizes and time to first frame")
+    args = parser.parse_args(argv)
+
+    if args.command == "fetch":
+        return cmd_fetch(args.ids, args.all, args.js)
+    if args.command == "doctor":
+        return cmd_doctor()
+    return cmd_bench()
+
+
+def cmd_bench() -> int:
+    """Run every script in the project's benchmarks/ folder; each prints its numbers."""
+    folder = config.PACKAGE_DIR.parent / "benchmarks"
+    scripts = sorted(folder.glob("bench_*.py"))
+    if not scripts:
+        print(f"No benchmarks found in {folder} (they ship with the git checkout, not the package).", file=sys.stderr)
+        return 2
+    for script in scripts:
+        print(f"== {script.name}")
+        runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
