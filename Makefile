@@ -37,7 +37,7 @@ doctor: $(STAMP)
 	$(PY) -m il2lib doctor
 
 notebooks: setup
-	$(PY) -m il2lib.notebooks execute
+	$(PY) tools/execute_notebooks.py
 
 bench: setup
 	$(PY) -m il2lib bench
