@@ -19,6 +19,8 @@ from .errors import (
     UnknownEntryError,
 )
 from .manifest import get_entry, load_manifest
+from .monograph import load_monograph
+from .references import cite, load_references
 from .structures import Structure, load_structure
 
 __version__ = "0.1.0"
@@ -32,7 +34,10 @@ __all__ = [
     "Structure",
     "StructureFileError",
     "UnknownEntryError",
+    "cite",
     "get_entry",
+    "load_monograph",
+    "load_references",
     "load_manifest",
     "load_structure",
 ]

@@ -66,7 +66,7 @@ class Entry:
         return {cid: info.role for cid, info in self.chains.items()}
 
 
-def _read_yaml(path: Path) -> object:
+def read_yaml(path: Path) -> object:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -111,7 +111,7 @@ def parse_manifest(data: object, source: Path | str = "manifest") -> dict[str, E
 def load_manifest() -> dict[str, Entry]:
     """All entries of ``data/structures.yaml``, keyed by upper-case PDB id."""
     path = config.DATA_DIR / "structures.yaml"
-    return parse_manifest(_read_yaml(path), path)
+    return parse_manifest(read_yaml(path), path)
 
 
 def normalize_pdb_id(pdb_id: str) -> str:
