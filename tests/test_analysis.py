@@ -1,0 +1,327 @@
+"""Structure analysis on the genuine PDB files: sequences, contacts, surfaces, helices, fits."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from il2lib import analysis, load_structure
+from il2lib.errors import InvalidInputError, UnknownEntryError
+from il2lib.sequences import get_sequence
+
+
+@pytest.fixture(scope="module")
+def il2_ra(mirror):
+    """1Z92: IL-2 (A) with IL-2Rα (B)."""
+    return load_structure("1Z92", progress=False)
+
+
+@pytest.fixture(scope="module")
+def quaternary(mirror):
+    """2B5I: IL-2 (A), IL-2Rβ (B), γc (C), IL-2Rα (D)."""
+    return load_structure("2B5I", progress=False)
+
+
+# -- sequences -------------------------------------------------------------------------
+
+
+def test_aldesleukin_differs_from_mature_il2_by_exactly_delta_a1_and_c125s():
+    diffs = analysis.sequence_differences(get_sequence("il2_mature").sequence, get_sequence("aldesleukin").sequence)
+    assert [d.label for d in diffs] == ["ΔA1", "C125S"]
+    assert [(d.kind, d.position, d.reference_residue, d.query_residue) for d in diffs] == [
+        ("deletion", 1, "A", ""),
+        ("substitution", 125, "C", "S"),
+    ]
+
+
+def test_sequence_differences_numbers_insertions_after_the_preceding_residue():
+    diffs = analysis.sequence_differences("MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKGQRQISFVKSHFSRQ", reference_start=10)
+    assert [(d.kind, d.position, d.label) for d in diffs] == [("insertion", 17, "17_18insG")]
+    assert analysis.sequence_differences("APTSSS", "aptsss") == []
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "APT1SS", "APT-SS"])
+def test_sequence_differences_rejects_non_sequences(bad):
+    with pytest.raises(InvalidInputError):
+        analysis.sequence_differences("APTSSS", bad)
+
+
+@pytest.mark.parametrize(("pdb_id", "chain", "first"), [("2ERJ", "D", 3), ("3INK", "C", 6)])
+def test_engineered_c125a_is_found_by_residue_number(mirror, pdb_id, chain, first):
+    comparison = analysis.chain_vs_reference(load_structure(pdb_id, progress=False), chain, "il2_mature")
+    assert [d.label for d in comparison.differences] == ["C125A"]
+    assert comparison.first_observed == first and comparison.last_observed == 133
+    assert comparison.unobserved[0] == (1, first - 1)
+    assert "C125A" in str(comparison)
+
+
+def test_wild_type_chain_has_no_differences_and_reports_its_disordered_loop(il2_ra):
+    comparison = analysis.chain_vs_reference(il2_ra, "A")
+    assert comparison.differences == ()
+    assert comparison.observed == 121
+    # 121 observed + 12 unobserved residues (1-5 and a loop) make up the 133 of mature IL-2.
+    assert sum(b - a + 1 for a, b in comparison.unobserved) == 133 - 121
+
+
+def test_chain_vs_aldesleukin_sees_the_drugs_serine(il2_ra):
+    comparison = analysis.chain_vs_reference(il2_ra, "A", "aldesleukin")
+    assert [d.label for d in comparison.differences] == ["S125C"]
+
+
+def test_unknown_reference_name_is_a_clear_error(il2_ra):
+    with pytest.raises(UnknownEntryError, match="aldesleukin"):
+        analysis.chain_vs_reference(il2_ra, "A", "proleukin")
+
+
+# -- disulfides ------------------------------------------------------------------------
+
+
+def test_c58_c105_is_a_disulfide_and_c125_is_free(il2_ra):
+    bonds = analysis.disulfides(il2_ra, "A")
+    assert [b.label for b in bonds] == ["C58–C105"]
+    assert 1.9 <= bonds[0].distance <= 2.2
+    assert analysis.atom_distance(il2_ra, ("A", 58, "SG"), ("A", 105, "SG")) == bonds[0].distance
+    assert [c.label for c in analysis.free_cysteines(il2_ra, "A")] == ["C125"]
+    nearest = min(
+        analysis.atom_distance(il2_ra, ("A", 125, "SG"), ("A", n, "SG")) for n in (58, 105)
+    )
+    assert nearest > 4.0
+
+
+def test_c125a_structure_has_no_free_cysteine(mirror):
+    structure = load_structure("2ERJ", progress=False)
+    assert analysis.free_cysteines(structure, "D") == []
+    assert [b.label for b in analysis.disulfides(structure, "D")] == ["C58–C105"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (("A", 2, "CA"), ("A", 58, "SG"), "run from 6 to 133"),
+        (("A", 58, "XX"), ("A", 58, "SG"), "atoms are: N, CA"),
+        (("A", 58), ("A", 58, "SG"), "chain, residue number"),
+    ],
+)
+def test_atom_distance_explains_bad_atoms(il2_ra, first, second, message):
+    with pytest.raises(InvalidInputError, match=re.escape(message)):
+        analysis.atom_distance(il2_ra, first, second)
+
+
+# -- contacts, interfaces, buried surface ---------------------------------------------------
+
+
+def test_il2_ralpha_interface_holds_the_known_contact_residues(il2_ra):
+    interface = analysis.interface_residues(il2_ra, "A", "B")
+    numbers = [r.number for r in interface]
+    assert numbers == sorted(numbers)
+    assert {35, 38, 42, 43, 45, 61, 62, 65, 68, 72} <= set(numbers)
+    # The receptor binds helix B and the AB loop, not helix D or the N terminus.
+    assert not set(numbers) & set(range(114, 134))
+    assert all(0 < r.min_distance <= 4.0 and r.chain == "A" and r.closest_partner.chain == "B" for r in interface)
+    r38 = next(r for r in interface if r.number == 38)
+    assert (r38.name, r38.label) == ("ARG", "R38")
+
+
+def test_contacts_are_symmetric_and_shrink_with_the_cutoff(il2_ra):
+    forward = analysis.contacts(il2_ra, "A", "B")
+    backward = analysis.contacts(il2_ra, "B", "A")
+    assert sorted((c.second, c.first, c.min_distance) for c in backward) == sorted((c.first, c.second, c.min_distance) for c in forward)
+    tight = analysis.contacts(il2_ra, "A", "B", cutoff=3.0)
+    assert 0 < len(tight) < len(forward)
+    assert all(c.min_distance <= 3.0 for c in tight)
+
+
+def test_comparison_with_the_reported_interface(il2_ra):
+    reported = analysis.reported_interface("il2_il2ra_rickert2005")
+    assert reported.pdb_id == "1Z92" and reported.cite == "rickert2005"
+    comparison = analysis.compare_interface(analysis.interface_residues(il2_ra, "A", "B"), reported.residues)
+    assert set(comparison.both) | set(comparison.only_reported) == set(reported.residues)
+    assert comparison.recovered >= 0.9
+    union = len(comparison.both) + len(comparison.only_computed) + len(comparison.only_reported)
+    assert comparison.jaccard == round(len(comparison.both) / union, 2)
+
+
+def test_compare_interface_counts_sets():
+    class Fake:
+        def __init__(self, number):
+            self.number = number
+
+    comparison = analysis.compare_interface([Fake(n) for n in (1, 2, 3)], [2, 3, 4, 5])
+    assert (comparison.both, comparison.only_computed, comparison.only_reported) == ((2, 3), (1,), (4, 5))
+    assert comparison.jaccard == 0.4 and comparison.recovered == 0.5
+
+
+def test_buried_surface_of_il2_ralpha_is_a_typical_protein_interface(il2_ra):
+    """Standard-size protein-protein interfaces bury 1,200-2,000 Å² in total, and signalling
+    complexes tend to be larger (Janin et al., Acta Cryst D 2007,
+    https://journals.iucr.org/d/issues/2007/01/00/ba5090/index.html); we allow up to 2,400 Å²."""
+    bsa = analysis.buried_surface_area(il2_ra, "A", "B")
+    assert 1200 <= bsa.total <= 2400
+    assert abs(bsa.total - (bsa.sasa_a + bsa.sasa_b - bsa.sasa_complex)) <= 2
+    # Both partners give up a comparable share.
+    assert 0.35 <= bsa.buried_a / bsa.total <= 0.65
+    assert bsa.label_a == "IL-2 (A)" and bsa.label_b == "IL-2Rα (B)"
+    assert "Å²" in str(bsa) and "| **total** |" in bsa.to_markdown()
+    # The areas are computed on copies: the loaded structure is left unchanged.
+    assert not any(hasattr(atom, "sasa") for atom in il2_ra.structure.get_atoms())
+
+
+def test_il2_ralpha_buries_more_surface_than_gamma_c_in_2erj(mirror):
+    """Stauber et al. 2006 (2ERJ): IL-2Rα makes the largest interface with IL-2, γc the smallest."""
+    structure = load_structure("2ERJ", progress=False)
+    alpha = analysis.buried_surface_area(structure, "D", "A")
+    gamma = analysis.buried_surface_area(structure, "D", "C")
+    assert alpha.total > gamma.total > 0
+
+
+def test_buried_surface_rejects_a_chain_on_both_sides(il2_ra):
+    with pytest.raises(InvalidInputError, match="both sides"):
+        analysis.buried_surface_area(il2_ra, ["A", "B"], "B")
+
+
+def test_in_the_quaternary_complex_il2_touches_every_receptor_and_alpha_touches_only_il2(quaternary):
+    """Stauber et al. 2006: IL-2Rα contacts neither IL-2Rβ nor γc."""
+    matrix = analysis.chain_contact_matrix(quaternary)
+    assert matrix.chains == ("A", "B", "C", "D")
+    assert matrix.labels == ("IL-2 (A)", "IL-2Rβ (B)", "γc (C)", "IL-2Rα (D)")
+    assert matrix.partners("A") == ["B", "C", "D"]
+    assert matrix.partners("D") == ["A"]
+    assert matrix.touches("B", "C")  # β and γc meet beside IL-2
+    assert matrix.count("D", "B") == 0 and matrix.count("C", "D") == 0
+    assert matrix.count("A", "D") == matrix.count("D", "A") > 10
+    assert "| **IL-2Rα (D)** |" in matrix.to_markdown()
+    with pytest.raises(InvalidInputError, match="was not analysed"):
+        matrix.count("A", "Z")
+
+
+def test_chain_contact_matrix_can_be_limited_to_one_copy(mirror):
+    structure = load_structure("2ERJ", progress=False)
+    matrix = analysis.chain_contact_matrix(structure, chains=["A", "B", "C", "D"])
+    assert matrix.chains == ("A", "B", "C", "D")
+    assert matrix.partners("D") == ["A", "B", "C"]
+    assert matrix.partners("A") == ["D"]
+
+
+# -- helices ---------------------------------------------------------------------------
+
+
+def _file_helix_residues(structure, chain):
+    """Residues inside the HELIX records the depositors put in the file."""
+    inside = set()
+    for line in structure.text.splitlines():
+        if line.startswith("HELIX") and line[19] == chain:
+            inside.update(range(int(line[21:25]), int(line[33:37]) + 1))
+    return inside
+
+
+def test_four_bundle_helices_a_to_d_agree_with_the_files_helix_records(il2_ra):
+    found = analysis.helices(il2_ra, "A")
+    bundle = [h for h in found if h.name]
+    assert [h.name for h in bundle] == ["A", "B", "C", "D"]
+    assert [h.start for h in bundle] == sorted(h.start for h in bundle)
+    assert all(h.length >= 15 for h in bundle)
+    assert all(h.length < min(b.length for b in bundle) for h in found if not h.name)
+    recorded = _file_helix_residues(il2_ra, "A")
+    for helix in bundle:
+        inside = sum(n in recorded for n in range(helix.start, helix.end + 1))
+        assert inside / helix.length >= 0.8, helix
+    helix_d = bundle[3]
+    assert helix_d.start <= 120 <= helix_d.end  # helix D carries the C-terminal residues
+    assert helix_d.sequence == get_sequence("il2_mature").sequence[helix_d.start - 1 : helix_d.end]
+
+
+def test_helices_named_alike_in_a_c125a_structure(mirror):
+    bundle = [h for h in analysis.helices(load_structure("3INK", progress=False), "C") if h.name]
+    assert [h.name for h in bundle] == ["A", "B", "C", "D"]
+
+
+def test_helices_rejects_a_bad_min_length(il2_ra):
+    with pytest.raises(InvalidInputError, match="min_length"):
+        analysis.helices(il2_ra, "A", min_length=0)
+
+
+# -- superposition ---------------------------------------------------------------------
+
+
+def test_a_chain_superposed_on_itself_has_zero_rmsd(il2_ra):
+    fit = analysis.superpose(il2_ra, "A", il2_ra, "A")
+    assert fit.rmsd == 0.0 and fit.n_atoms == 121
+    assert all(d.deviation == 0.0 for d in analysis.per_residue_deviation(il2_ra, "A", il2_ra, "A", top=None))
+
+
+def test_free_il2_on_receptor_bound_il2(il2_ra, mirror):
+    free = load_structure("1M47", progress=False)
+    fit = analysis.superpose(free, "A", il2_ra, "A")
+    assert 0.3 < fit.rmsd < 3.0
+    assert 100 <= fit.n_atoms <= 121
+    # The stored transform reproduces the RMSD from raw coordinates.
+    common = [n for n in range(1, 134) if n in free.chain("A") and n in il2_ra.chain("A")]
+    moved = fit.transform(np.array([free.chain("A")[n]["CA"].coord for n in common]))
+    target = np.array([il2_ra.chain("A")[n]["CA"].coord for n in common])
+    assert np.sqrt(((moved - target) ** 2).sum(axis=1).mean()) == pytest.approx(fit.rmsd, abs=0.01)
+    top = analysis.per_residue_deviation(free, "A", il2_ra, "A", top=5)
+    assert len(top) == 5
+    assert [d.deviation for d in top] == sorted((d.deviation for d in top), reverse=True)
+    assert top[0].deviation > 2 * fit.rmsd
+    # Coordinates of the loaded structures are left where they were.
+    assert analysis.superpose(free, "A", il2_ra, "A") == fit
+
+
+def test_superposition_refuses_different_proteins(il2_ra):
+    """IL-2Rα shares residue numbers with IL-2 but not its amino acids."""
+    with pytest.raises(InvalidInputError, match="not the same protein"):
+        analysis.superpose(il2_ra, "B", il2_ra, "A")
+
+
+# -- errors and display ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: analysis.contacts(s, "A", "Z"),
+        lambda s: analysis.interface_residues(s, "Q", "B"),
+        lambda s: analysis.buried_surface_area(s, "A", ["B", "Z"]),
+        lambda s: analysis.chain_contact_matrix(s, chains=["A", "Z"]),
+        lambda s: analysis.disulfides(s, "Z"),
+        lambda s: analysis.helices(s, "Z"),
+        lambda s: analysis.superpose(s, "Z", s, "A"),
+        lambda s: analysis.chain_vs_reference(s, "Z"),
+        lambda s: analysis.atom_distance(s, ("Z", 58, "SG"), ("A", 105, "SG")),
+    ],
+)
+def test_unknown_chain_lists_the_chains_there_are(il2_ra, call):
+    with pytest.raises(InvalidInputError, match=r"no chain .*A \(IL-2\), B \(IL-2Rα\)"):
+        call(il2_ra)
+
+
+@pytest.mark.parametrize("cutoff", [0, -1.0, 50.0, "4"])
+def test_bad_cutoff_is_rejected(il2_ra, cutoff):
+    with pytest.raises(InvalidInputError, match="cutoff"):
+        analysis.contacts(il2_ra, "A", "B", cutoff=cutoff)
+
+
+def test_same_chain_twice_is_rejected(il2_ra):
+    with pytest.raises(InvalidInputError, match="two different chains"):
+        analysis.contacts(il2_ra, "A", "A")
+
+
+def test_tables_render_markdown_and_text(il2_ra):
+    rows = analysis.interface_residues(il2_ra, "A", "B")
+    tab = analysis.table(rows)
+    markdown = tab.to_markdown().splitlines()
+    assert markdown[0].startswith("| residue | chain |")
+    assert len(markdown) == len(rows) + 2
+    assert tab._repr_markdown_() == tab.to_markdown()
+    assert str(tab).splitlines()[1].split()[:2] == [rows[0].label, "A"]
+    assert analysis.table([]).to_markdown() == "*(none)*"
+
+
+def test_results_are_identical_on_every_run(il2_ra):
+    """nbval compares stored outputs exactly, so repeated calls must print the same text."""
+    def shown():
+        return repr(analysis.interface_residues(il2_ra, "A", "B")) + analysis.chain_contact_matrix(il2_ra).to_markdown()
+
+    assert shown() == shown()
