@@ -49,10 +49,14 @@ class Structure:
     text: str
     structure: BioStructure
     sequences: dict[str, str] = field(default_factory=dict)
+    #: Roles given by the caller, e.g. for a superposition built from several entries.
+    roles: dict[str, str] | None = None
 
     @property
     def chain_roles(self) -> dict[str, str]:
         """Role of each polymer chain, e.g. ``{"A": "IL-2", "B": "IL-2Rα"}``."""
+        if self.roles is not None:
+            return self.roles
         if self.entry is not None:
             return self.entry.chain_roles
         return {cid: "protein" for cid in self.sequences}
