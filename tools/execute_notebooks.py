@@ -20,12 +20,21 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 IGNORED_TAG = "nbval-ignore-output"
 
 
-def execute(path: Path) -> float:
-    """Execute *path* in place; return the seconds it took."""
+def lessons() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def run_notebook(path: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Execute *path* in a fresh kernel (without saving); return it and the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    elapsed = time.perf_counter() - started
+    client.execute()
+    return notebook, time.perf_counter() - started
+
+
+def store(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Save *notebook* without the outputs that are not committed."""
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -34,17 +43,17 @@ def execute(path: Path) -> float:
             cell.outputs = []
     notebook.metadata.pop("widgets", None)
     nbformat.write(notebook, path)
-    return elapsed
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    paths = [Path(a) for a in argv] or lessons()
     total = 0.0
     for path in paths:
-        seconds = execute(path)
+        notebook, seconds = run_notebook(path)
+        store(notebook, path)
         total += seconds
-        print(f"{path.name:40s} {seconds:6.1f} s {path.stat().st_size / 1000:7.1f} KB")
-    print(f"{'total':40s} {total:6.1f} s")
+        print(f"{path.name:32s} {seconds:6.1f} s {path.stat().st_size / 1000:7.1f} KB")
+    print(f"{'total':32s} {total:6.1f} s")
     return 0
 
 
