@@ -19,7 +19,9 @@ from .errors import (
     UnknownEntryError,
 )
 from .manifest import get_entry, load_manifest
+from . import analysis, sequences
 from .monograph import load_monograph
+from .quiz import load_quiz, quiz
 from .references import cite, load_references
 from .structures import Structure, load_structure
 
@@ -35,7 +37,11 @@ __all__ = [
     "StructureFileError",
     "UnknownEntryError",
     "cite",
+    "analysis",
     "get_entry",
+    "load_quiz",
+    "quiz",
+    "sequences",
     "load_monograph",
     "load_references",
     "load_manifest",
