@@ -25,7 +25,7 @@ js: $(STAMP)
 	$(PY) -m il2lib fetch --js
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/00-start-here.ipynb
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00-start-here.ipynb
 
 test: setup
 	$(PY) -m pytest

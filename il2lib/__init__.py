@@ -24,6 +24,7 @@ from .monograph import load_monograph
 from .quiz import load_quiz, quiz
 from .references import cite, load_references
 from .structures import Structure, load_structure
+from .viewer import View, setup, show
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,7 @@ __all__ = [
     "Il2libError",
     "InvalidInputError",
     "Structure",
+    "View",
     "StructureFileError",
     "UnknownEntryError",
     "cite",
@@ -42,6 +44,8 @@ __all__ = [
     "load_quiz",
     "quiz",
     "sequences",
+    "setup",
+    "show",
     "load_monograph",
     "load_references",
     "load_manifest",
