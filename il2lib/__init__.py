@@ -20,6 +20,7 @@ from .errors import (
 )
 from .manifest import get_entry, load_manifest
 from . import analysis, sequences
+from .doctor import doctor
 from .monograph import load_monograph
 from .quiz import load_quiz, quiz
 from .references import cite, load_references
@@ -40,6 +41,7 @@ __all__ = [
     "UnknownEntryError",
     "cite",
     "analysis",
+    "doctor",
     "get_entry",
     "load_quiz",
     "quiz",

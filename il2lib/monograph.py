@@ -56,7 +56,11 @@ class Section:
         return _render([self], self.bibliography, heading_level, heading_level + 1)
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        # Shown inside a lesson, whose own sections use level-2 headings.
+        return self.to_markdown(heading_level=3)
+
+    def __repr__(self) -> str:
+        return f"<Section {self.id!r}: {self.title}, {len(self.statements)} statements>"
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ class Monograph:
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return f"<Monograph {self.name!r}: {self.brand} ({self.generic}), sections {', '.join(self.section_ids)}>"
 
 
 def _check_heading_level(heading_level: int) -> None:
