@@ -19,10 +19,12 @@ Choices that shape the numbers, stated once here:
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -31,10 +33,11 @@ from . import config
 from .errors import InvalidInputError, UnknownEntryError
 from .manifest import read_yaml, validate_against_schema
 from .sequences import get_sequence
-from .structures import Structure
+from .structures import IGNORED_HETERO, Structure, observed_sequences
 
 if TYPE_CHECKING:  # Bio.PDB is imported lazily: it takes ~0.4 s
     from Bio.PDB.Atom import Atom
+    from Bio.PDB.Chain import Chain
     from Bio.PDB.Model import Model
     from Bio.PDB.Residue import Residue
 
@@ -478,6 +481,48 @@ def chain_contact_matrix(structure: Structure, cutoff: float = 4.0, chains: Sequ
     return ChainContacts(structure.name, ids, tuple(structure.label(c) for c in ids), cutoff, pairs)
 
 
+@dataclass(frozen=True)
+class PartnerInterface:
+    """The residues of one chain that touch one partner chain."""
+
+    chain: str
+    partner: str
+    partner_label: str  # e.g. "IL-2Rβ (B)"
+    residues: tuple[ResidueId, ...]
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(r.number for r in self.residues)
+
+    def __str__(self) -> str:
+        return f"{self.chain} touching {self.partner_label}: {', '.join(r.label for r in self.residues) or 'none'}"
+
+    def row(self) -> dict[str, str]:
+        return {
+            "partner": self.partner_label,
+            "residues": str(len(self.residues)),
+            f"residues of chain {self.chain} that touch it": ", ".join(r.label for r in self.residues) or "none",
+        }
+
+
+def interfaces_by_partner(
+    structure: Structure, chain: str, partners: Sequence[str] | None = None, cutoff: float = 4.0
+) -> list[PartnerInterface]:
+    """The residues of *chain* that touch each partner, one result per partner chain.
+
+    By default every other polymer chain that *chain* touches is a partner; chains given in
+    ``partners`` are reported even when nothing touches them.
+    """
+    structure.chain(chain)
+    others = [c for c in structure.chain_roles if c != chain] if partners is None else _chain_ids(partners, "partners")
+    result = []
+    for partner in others:
+        found = tuple(r.residue for r in interface_residues(structure, chain, partner, cutoff))
+        if found or partners is not None:
+            result.append(PartnerInterface(chain, partner, structure.label(partner), found))
+    return result
+
+
 # -- buried surface ----------------------------------------------------------------------
 
 
@@ -738,6 +783,63 @@ def helices(structure: Structure, chain: str, min_length: int = 8) -> list[Helix
     return [replace(h, name=names.get(h.start, "")) for h in found]
 
 
+@dataclass(frozen=True)
+class HelixAngle:
+    """The angle between the axes of two helices, each axis pointing from N- to C-terminus."""
+
+    first: Helix
+    second: Helix
+    angle: int  # degrees: 0 = the same direction, 180 = opposite directions
+
+    @property
+    def direction(self) -> str:
+        """``"parallel"`` when the helices run the same way (angle below 90°), else ``"antiparallel"``."""
+        return "parallel" if self.angle < 90 else "antiparallel"
+
+    @property
+    def label(self) -> str:
+        """``"A–B"`` for named helices, else their ranges, e.g. ``"7–28 / 53–72"``."""
+        if self.first.name and self.second.name:
+            return f"{self.first.name}–{self.second.name}"
+        return f"{self.first.start}–{self.first.end} / {self.second.start}–{self.second.end}"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.angle}° ({self.direction})"
+
+    def row(self) -> dict[str, str]:
+        return {
+            "helices": self.label,
+            "residues": f"{self.first.start}–{self.first.end} / {self.second.start}–{self.second.end}",
+            "angle (°)": str(self.angle),
+            "direction": self.direction,
+        }
+
+
+def _helix_axis(structure: Structure, helix: Helix) -> np.ndarray:
+    """Unit vector along a helix: the first principal axis of its Cα atoms, pointing N→C."""
+    atoms = _ca_atoms(structure, helix.chain)
+    coords = np.array([atoms[key].coord for key in sorted(atoms) if helix.start <= key[0] <= helix.end], dtype=float)
+    axis = np.linalg.svd(coords - coords.mean(axis=0))[2][0]
+    return axis if np.dot(coords[-1] - coords[0], axis) >= 0 else -axis
+
+
+def helix_angles(structure: Structure, chain: str, min_length: int = 8) -> list[HelixAngle]:
+    """Angles between the axes of every pair of bundle helices (A–D) of *chain*.
+
+    Shows the topology of a helix bundle: in IL-2, A and B point one way and C and D the
+    other ("up-up-down-down"). Helices come from :func:`helices`; when fewer than four are
+    found, so none is named, every helix found is compared instead.
+    """
+    found = helices(structure, chain, min_length)
+    chosen = [h for h in found if h.name] or found
+    axes = [_helix_axis(structure, h) for h in chosen]
+    return [
+        HelixAngle(chosen[i], chosen[j], int(round(math.degrees(math.acos(float(np.clip(axes[i] @ axes[j], -1.0, 1.0)))))))
+        for i in range(len(chosen))
+        for j in range(i + 1, len(chosen))
+    ]
+
+
 # -- superposition -----------------------------------------------------------------------
 
 
@@ -859,6 +961,186 @@ def per_residue_deviation(
     return rows if top is None else rows[:top]
 
 
+# -- small molecules ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LigandContact:
+    """A residue of a protein chain with heavy atoms near a bound small molecule."""
+
+    residue: ResidueId
+    ligand: ResidueId
+    atom_contacts: int  # heavy-atom pairs within the cutoff
+    min_distance: float  # Å
+
+    @property
+    def number(self) -> int:
+        return self.residue.number
+
+    @property
+    def label(self) -> str:
+        return self.residue.label
+
+    def __str__(self) -> str:
+        return f"{self.residue} – {self.ligand.name}{self.ligand.number}: {self.min_distance:.2f} Å"
+
+    def row(self) -> dict[str, str]:
+        return {
+            "residue": self.label,
+            "chain": self.residue.chain,
+            "ligand": f"{self.ligand.name}{self.ligand.number} ({self.ligand.chain})",
+            "atom contacts": str(self.atom_contacts),
+            "min distance (Å)": f"{self.min_distance:.2f}",
+        }
+
+
+def ligand_contacts(structure: Structure, chain: str, ligand_code: str, cutoff: float = 4.0) -> list[LigandContact]:
+    """Residues of *chain* with a heavy atom within *cutoff* Å of a ligand, sorted by number.
+
+    *ligand_code* is the three-character code of the PDB file (``"FRG"`` for Ro26-4550 in
+    1M48); every copy of it in the file counts, and each row names the copy it touches.
+    """
+    from Bio.PDB import NeighborSearch
+
+    _check_cutoff(cutoff)
+    protein = [atom for res in _polymer_residues(structure, chain) for atom in _heavy_atoms(res)]
+    if not protein:
+        raise InvalidInputError(f"Chain {chain} of {structure.name} has no amino-acid residues; give a protein chain.")
+    code = str(ligand_code).strip().upper()
+    copies = [res for res in structure.structure[0].get_residues() if res.id[0].startswith("H_") and res.get_resname() == code]
+    if not copies:
+        present = ", ".join(sorted({name for _, name, _ in structure.ligands()})) or "none"
+        raise InvalidInputError(f"{structure.name} holds no ligand {ligand_code!r}; its ligands are: {present}.")
+    search = NeighborSearch(protein)
+    found: dict[ResidueId, list] = {}  # residue -> [min distance, atom pairs, ligand]
+    for ligand in copies:
+        for atom in _heavy_atoms(ligand):
+            for near in search.search(atom.coord, cutoff):
+                distance = float(np.linalg.norm(near.coord - atom.coord))
+                entry = found.setdefault(_residue_id(near.get_parent()), [distance, 0, _residue_id(ligand)])
+                if distance < entry[0]:
+                    entry[0], entry[2] = distance, _residue_id(ligand)
+                entry[1] += 1
+    return [LigandContact(res, lig, n, round(d, 2)) for res, (d, n, lig) in sorted(found.items())]
+
+
+class _Numbered(Protocol):
+    @property
+    def number(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ResidueOverlap:
+    """Residue numbers of one protein touched by two partners: by both, or by one only."""
+
+    first: str  # the partners' names, e.g. "Ro26-4550" and "IL-2Rα"
+    second: str
+    both: tuple[int, ...]
+    only_first: tuple[int, ...]
+    only_second: tuple[int, ...]
+
+    @property
+    def share_of_first(self) -> float:
+        """Fraction of the residues the first partner touches that the second touches too."""
+        touched = len(self.both) + len(self.only_first)
+        return round(len(self.both) / touched, 2) if touched else 0.0
+
+    def __str__(self) -> str:
+        def numbers(values: tuple[int, ...]) -> str:
+            return ", ".join(map(str, values)) or "none"
+
+        return (
+            f"touched by both {self.first} and {self.second} ({len(self.both)}): {numbers(self.both)}\n"
+            f"only by {self.first} ({len(self.only_first)}): {numbers(self.only_first)}\n"
+            f"only by {self.second} ({len(self.only_second)}): {numbers(self.only_second)}\n"
+            f"{len(self.both)} of the {len(self.both) + len(self.only_first)} residues {self.first} touches "
+            f"({self.share_of_first:.0%}) are {self.second} contacts too"
+        )
+
+
+def residue_overlap(first: Iterable[_Numbered], second: Iterable[_Numbered], first_name: str, second_name: str) -> ResidueOverlap:
+    """Compare two contact lists of the same protein by residue number (e.g. a drug's and a receptor's).
+
+    Works across entries because every IL-2 file uses mature numbering; the lists hold
+    :class:`LigandContact` or :class:`InterfaceResidue` results.
+    """
+    a, b = {r.number for r in first}, {r.number for r in second}
+    return ResidueOverlap(first_name, second_name, tuple(sorted(a & b)), tuple(sorted(a - b)), tuple(sorted(b - a)))
+
+
+# -- overlays ----------------------------------------------------------------------------
+
+#: Chain ids handed out to an overlay's moved chains when their own id is taken.
+OVERLAY_CHAIN_IDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _kept_chain(structure: Structure, chain_id: str, new_id: str) -> Chain:
+    """A copy of a chain with its amino acids and ligands, without waters, ions or additives."""
+    chain = structure.chain(chain_id).copy()
+    for residue in list(chain):
+        if residue.id[0] != " " and residue.get_resname() in IGNORED_HETERO:
+            chain.detach_child(residue.id)
+    chain.id = new_id
+    return chain
+
+
+def overlay(
+    reference: Structure,
+    mobile: Structure,
+    reference_chain: str,
+    mobile_chain: str,
+    mobile_chains: Sequence[str] | None = None,
+    reference_chains: Sequence[str] | None = None,
+) -> Structure:
+    """Two entries superposed in one structure, so that one 3D view shows both.
+
+    *mobile* is moved by the Cα fit of *mobile_chain* on *reference_chain* (:func:`superpose`).
+    The result holds the reference's chains (``reference_chains``, default all) where they
+    are, and the mobile chains (``mobile_chains``, default all) moved, with their ligands;
+    waters and additives are dropped. A mobile chain keeps its id unless the reference
+    uses it, then it gets the first free letter. Its role is kept, e.g. ``"IL-2Rα"``,
+    unless the reference shows that role already: then the entry is added, e.g.
+    ``"IL-2 · 1M47"``, so the two copies get their own legend entry and colour.
+    The result has no PDB id; its name is ``"1M47 on 1Z92"`` and its source ``"overlay"``.
+    """
+    from Bio.PDB import PDBIO, PDBParser
+    from Bio.PDB.Model import Model
+    from Bio.PDB.Structure import Structure as BioStructure
+
+    fit = superpose(mobile, mobile_chain, reference, reference_chain)
+    fixed = [c.id for c in reference.structure[0]] if reference_chains is None else list(_chain_ids(reference_chains, "reference_chains"))
+    moving = [c.id for c in mobile.structure[0]] if mobile_chains is None else list(_chain_ids(mobile_chains, "mobile_chains"))
+    model = Model(0)
+    roles: dict[str, str] = {}
+    for cid in fixed:
+        model.add(_kept_chain(reference, cid, cid))
+        if cid in reference.chain_roles:
+            roles[cid] = reference.chain_roles[cid]
+    shown_roles = set(roles.values())
+    rotation, translation = np.asarray(fit.rotation), np.asarray(fit.translation)
+    for cid in moving:
+        new_id = cid if cid not in model else next((c for c in OVERLAY_CHAIN_IDS if c not in model), None)
+        if new_id is None:
+            raise InvalidInputError(f"The overlay has no free chain id left for {mobile.name} chain {cid}; pass fewer chains.")
+        chain = _kept_chain(mobile, cid, new_id)
+        for atom in chain.get_atoms():
+            atom.transform(rotation, translation)
+        model.add(chain)
+        if cid in mobile.chain_roles:
+            role = mobile.chain_roles[cid]
+            roles[new_id] = f"{role} · {mobile.name}" if role in shown_roles else role
+    combined = BioStructure("overlay")
+    combined.add(model)
+    writer = PDBIO()
+    writer.set_structure(combined)
+    buffer = io.StringIO()
+    writer.save(buffer)
+    text = buffer.getvalue()
+    parsed = PDBParser(QUIET=True).get_structure("overlay", io.StringIO(text))
+    name = f"{mobile.name} on {reference.name}"
+    return Structure(None, None, Path(name), "overlay", text, parsed, observed_sequences(parsed), roles)
+
+
 # -- reported interfaces -----------------------------------------------------------------
 
 
@@ -943,12 +1225,16 @@ __all__ = [
     "ChainContacts",
     "Disulfide",
     "Helix",
+    "HelixAngle",
     "InterfaceComparison",
     "InterfaceResidue",
+    "LigandContact",
+    "PartnerInterface",
     "ReportedInterface",
     "ResidueContact",
     "ResidueDeviation",
     "ResidueId",
+    "ResidueOverlap",
     "SequenceDifference",
     "Superposition",
     "Table",
@@ -961,9 +1247,14 @@ __all__ = [
     "disulfides",
     "free_cysteines",
     "helices",
+    "helix_angles",
     "interface_residues",
+    "interfaces_by_partner",
+    "ligand_contacts",
+    "overlay",
     "per_residue_deviation",
     "reported_interface",
+    "residue_overlap",
     "sequence_differences",
     "superpose",
     "table",

@@ -325,3 +325,121 @@ def test_results_are_identical_on_every_run(il2_ra):
         return repr(analysis.interface_residues(il2_ra, "A", "B")) + analysis.chain_contact_matrix(il2_ra).to_markdown()
 
     assert shown() == shown()
+
+
+# -- small molecules and overlays --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drug_bound(mirror):
+    """1M48: IL-2 (A, B), each with the inhibitor Ro26-4550 (FRG)."""
+    return load_structure("1M48", progress=False)
+
+
+def test_ro26_4550_touches_the_il2ralpha_site(drug_bound):
+    found = analysis.ligand_contacts(drug_bound, "A", "FRG")
+    assert [r.number for r in found] == [35, 38, 39, 41, 42, 43, 44, 45, 62, 65, 72, 73]
+    assert {(r.ligand.chain, r.ligand.name, r.ligand.number) for r in found} == {("A", "FRG", 301)}
+    assert all(0 < r.min_distance <= 4.0 and r.atom_contacts >= 1 for r in found)
+    closer = analysis.ligand_contacts(drug_bound, "A", "frg", cutoff=3.0)
+    assert 0 < len(closer) < len(found) and {r.number for r in closer} <= {r.number for r in found}
+    assert analysis.table(found).columns == ("residue", "chain", "ligand", "atom contacts", "min distance (Å)")
+
+
+def test_ligand_contacts_names_the_ligands_there_are(drug_bound, il2_ra):
+    with pytest.raises(InvalidInputError, match="no ligand 'XYZ'; its ligands are: FRG"):
+        analysis.ligand_contacts(drug_bound, "A", "XYZ")
+    with pytest.raises(InvalidInputError, match="its ligands are: none"):
+        analysis.ligand_contacts(il2_ra, "A", "FRG")
+
+
+def test_residue_overlap_of_the_drug_and_the_receptor(drug_bound, il2_ra):
+    overlap = analysis.residue_overlap(
+        analysis.ligand_contacts(drug_bound, "A", "FRG"), analysis.interface_residues(il2_ra, "A", "B"), "Ro26-4550", "IL-2Rα"
+    )
+    assert {38, 42, 45, 62, 72} <= set(overlap.both)
+    assert overlap.only_first == (39, 73)
+    assert overlap.share_of_first == round(len(overlap.both) / 12, 2) > 0.75
+    assert "only by Ro26-4550 (2): 39, 73" in str(overlap)
+    numbers = [type("R", (), {"number": n})() for n in (1, 2, 3)]
+    assert analysis.residue_overlap(numbers[:2], numbers[1:], "a", "b") == analysis.ResidueOverlap("a", "b", (2,), (1,), (3,))
+    assert analysis.residue_overlap([], numbers, "a", "b").share_of_first == 0.0
+
+
+def test_overlay_puts_free_il2_onto_bound_il2(il2_ra, mirror):
+    free = load_structure("1M47", progress=False)
+    fit = analysis.superpose(free, "A", il2_ra, "A")
+    combined = analysis.overlay(il2_ra, free, "A", "A")
+    assert (combined.pdb_id, combined.entry, combined.source, combined.name) == (None, None, "overlay", "1M47 on 1Z92")
+    assert combined.chain_roles == {"A": "IL-2", "B": "IL-2Rα", "C": "IL-2 · 1M47"}
+    assert combined.sequences["C"] == free.sequences["A"] and combined.sequences["B"] == il2_ra.sequences["B"]
+    # Without any new fit, the moved chain lies on the reference chain at the superposition's RMSD.
+    common = sorted(set(_ca(combined, "C")) & set(_ca(il2_ra, "A")))
+    moved, target = np.array([_ca(combined, "C")[n] for n in common]), np.array([_ca(il2_ra, "A")[n] for n in common])
+    assert len(common) == fit.n_atoms
+    assert np.sqrt(((moved - target) ** 2).sum(axis=1).mean()) == pytest.approx(fit.rmsd, abs=0.01)
+    # The reference stays where it was, the loaded entries are not changed, and waters are gone.
+    assert np.allclose([_ca(combined, "B")[n] for n in (10, 40)], [_ca(il2_ra, "B")[n] for n in (10, 40)], atol=1e-3)
+    assert analysis.superpose(free, "A", il2_ra, "A") == fit
+    assert "HOH" not in combined.text and "HOH" in free.text
+
+
+def test_overlay_keeps_the_ligand_and_shows_the_receptor_on_top_of_it(drug_bound, il2_ra):
+    combined = analysis.overlay(drug_bound, il2_ra, "A", "A", mobile_chains=["B"], reference_chains=["A"])
+    assert combined.ligands() == [("A", "FRG", 301)]
+    assert combined.chain_roles == {"A": "IL-2", "B": "IL-2Rα"}  # a role the reference lacks keeps its name
+    clashes = [r for r in analysis.ligand_contacts(combined, "B", "FRG") if r.min_distance < 1.5]
+    assert clashes, "IL-2Rα placed on drug-bound IL-2 overlaps the drug: they compete for one site"
+    both = analysis.overlay(drug_bound, il2_ra, "A", "A")
+    assert list(both.chain_roles) == ["A", "B", "C", "D"]  # 1Z92 A and B take the first free ids
+    assert both.chain_roles["C"] == "IL-2 · 1Z92" and both.chain_roles["D"] == "IL-2Rα"
+    with pytest.raises(InvalidInputError, match="no chain 'Z'"):
+        analysis.overlay(drug_bound, il2_ra, "A", "A", mobile_chains=["Z"])
+
+
+def _ca(structure, chain):
+    return {r.id[1]: r["CA"].coord for r in structure.chain(chain) if r.id[0] == " " and "CA" in r}
+
+
+# -- helix topology --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pdb_id", "chain"), [("1Z92", "A"), ("1M47", "A"), ("3INK", "C")])
+def test_il2_helices_run_up_up_down_down(mirror, pdb_id, chain):
+    angles = {a.label: a for a in analysis.helix_angles(load_structure(pdb_id, progress=False), chain)}
+    assert sorted(angles) == ["A–B", "A–C", "A–D", "B–C", "B–D", "C–D"]
+    assert {label for label, a in angles.items() if a.direction == "parallel"} == {"A–B", "C–D"}
+    assert all(a.angle < 50 for a in (angles["A–B"], angles["C–D"]))  # a bundle's helices are tilted, not crossed
+    assert all(a.angle > 130 for label, a in angles.items() if label not in ("A–B", "C–D"))
+
+
+def test_helix_angle_is_zero_with_itself_and_the_axis_points_n_to_c(il2_ra):
+    helix_a = next(h for h in analysis.helices(il2_ra, "A") if h.name == "A")
+    axis = analysis._helix_axis(il2_ra, helix_a)
+    first, last = il2_ra.chain("A")[helix_a.start]["CA"].coord, il2_ra.chain("A")[helix_a.end]["CA"].coord
+    assert np.dot(last - first, axis) > 0.9 * np.linalg.norm(last - first)  # the axis follows the helix, N to C
+    assert analysis.HelixAngle(helix_a, helix_a, 0).direction == "parallel"
+    assert analysis.HelixAngle(helix_a, helix_a, 180).direction == "antiparallel"
+    row = analysis.table(analysis.helix_angles(il2_ra, "A")).rows[0]
+    assert row[0] == "A–B" and row[1] == "7–28 / 53–72" and row[3] == "parallel"
+
+
+def test_helix_angles_fall_back_to_every_helix_when_fewer_than_four(il2_ra):
+    found = analysis.helices(il2_ra, "A", min_length=17)
+    assert len(found) == 3 and not any(h.name for h in found)
+    angles = analysis.helix_angles(il2_ra, "A", min_length=17)
+    assert [a.label for a in angles] == ["7–28 / 53–72", "7–28 / 114–132", "53–72 / 114–132"]
+
+
+def test_each_receptor_chain_holds_its_own_face_of_il2(quaternary):
+    """Wang et al. 2005: IL-2Rβ binds helices A and C, γc helices A and D, IL-2Rα the AB loop and helix B."""
+    faces = analysis.interfaces_by_partner(quaternary, "A")
+    assert [(f.partner, f.partner_label) for f in faces] == [("B", "IL-2Rβ (B)"), ("C", "γc (C)"), ("D", "IL-2Rα (D)")]
+    beta, gamma, alpha = (set(f.numbers) for f in faces)
+    assert {20, 88} <= beta and {126} <= gamma and {38, 42, 62} <= alpha
+    assert not alpha & (beta | gamma), "the IL-2Rα site is separate from the signalling chains' sites"
+    assert faces[0].numbers == tuple(r.number for r in analysis.interface_residues(quaternary, "A", "B"))
+    assert "D20" in analysis.table(faces).to_markdown()
+    # IL-2Rα touches nothing but IL-2; asking for a chain it does not touch reports it empty.
+    assert [f.partner for f in analysis.interfaces_by_partner(quaternary, "D")] == ["A"]
+    assert analysis.interfaces_by_partner(quaternary, "D", partners=["B"])[0].residues == ()
