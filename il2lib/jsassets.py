@@ -182,7 +182,9 @@ def _extract(tarball: Path) -> bytes:
             member = archive.extractfile(TARBALL_MEMBER)
             code = member.read() if member is not None else b""
     except (tarfile.TarError, KeyError, OSError) as err:
-        raise DownloadError(f"The npm package {tarball.name} has no readable {TARBALL_MEMBER} ({err}); retry the fetch.") from None
+        raise DownloadError(
+            f"The npm package {tarball.name} has no readable {TARBALL_MEMBER} ({err}); retry the fetch."
+        ) from None
     if not code.strip() or MARKER.encode() not in code:
         raise DownloadError(f"{TARBALL_MEMBER} in {tarball.name} is empty or not 3Dmol.js; retry the fetch.")
     return code

@@ -174,7 +174,8 @@ def check_scene(scene: Scene, structure: Structure) -> None:
         try:
             structure.chain(chain)
         except Il2libError:
-            raise DataError(f"{where}: {structure.name} has no chain {chain!r} (its chains: {', '.join(structure.chain_labels())}).") from None
+            chains = ", ".join(structure.chain_labels())
+            raise DataError(f"{where}: {structure.name} has no chain {chain!r} (its chains: {chains}).") from None
     missing = [f"{chain}{number}" for chain, number in wanted if find_residue(structure, chain, number) is None]
     if missing:
         raise DataError(f"{where}: {structure.name} has no residue(s) {', '.join(missing)} in its coordinates; fix the scene.")

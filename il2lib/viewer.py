@@ -300,8 +300,9 @@ class View:
     ) -> None:
         """Draw *residues* on top of the picture, labelled, e.g. an interface a notebook computed.
 
-        *residues* holds residue numbers of *chain*, ``(chain, number)`` pairs or Biopython
-        residues. *label* is True (one label per residue, e.g. "Arg38"), False, or a text
+        *residues* holds residue numbers of *chain*, ``(chain, number)`` pairs, Biopython
+        residues or analysis results with ``chain`` and ``number`` (such as
+        :func:`il2lib.analysis.interface_residues`). *label* is True (one label per residue, e.g. "Arg38"), False, or a text
         shown once for the whole group.
         """
         style = _check_choice(style, STYLES, "style")
@@ -313,7 +314,8 @@ class View:
             if found is None:
                 first, last = self._residue_range(cid)
                 raise InvalidInputError(
-                    f"{self.structure.name} chain {cid} has no residue {number}; its residues run from {first} to {last} (with gaps)."
+                    f"{self.structure.name} chain {cid} has no residue {number}; "
+                    f"its residues run from {first} to {last} (with gaps)."
                 )
             if number not in (n for n, _ in by_chain.get(cid, [])):
                 by_chain.setdefault(cid, []).append((number, found.get_resname()))
@@ -327,7 +329,8 @@ class View:
                 labels = [{"sel": {"chain": cid, "resi": numbers}, "text": str(label)}]
             else:
                 labels = []
-            group = {"sel": {"chain": cid, "resi": numbers}, "style": style, "color": color, "labels": labels}
+            legend = label if isinstance(label, str) else f"highlighted in {self.structure.label(cid)}"
+            group = {"sel": {"chain": cid, "resi": numbers}, "style": style, "color": color, "legend": legend, "labels": labels}
             self._state.highlights.append(group)
             self._push({"op": "highlight", "group": group})
 
@@ -401,6 +404,8 @@ class View:
             return self._check_chain(item.get_parent().id), int(item.id[1])
         if isinstance(item, tuple) and len(item) == 2:
             return self._check_chain(item[0]), int(item[1])
+        if hasattr(item, "chain") and hasattr(item, "number"):  # an il2lib.analysis result row
+            return self._check_chain(item.chain), int(item.number)
         if isinstance(item, int) and not isinstance(item, bool):
             if chain is None:
                 if len(self._chains) != 1:
@@ -410,7 +415,10 @@ class View:
                     )
                 chain = self._chains[0]
             return self._check_chain(chain), item
-        raise InvalidInputError(f"{item!r} is not a residue: pass residue numbers, (chain, number) pairs or Biopython residues.")
+        raise InvalidInputError(
+            f"{item!r} is not a residue: pass residue numbers, (chain, number) pairs, Biopython residues "
+            "or analysis results such as analysis.interface_residues(...)."
+        )
 
     def _residue_range(self, chain: str) -> tuple[int, int]:
         numbers = [r.id[1] for r in self.structure.chain(chain)]
@@ -491,16 +499,20 @@ class View:
         }
 
     def _fragment(self, library: str) -> str:
-        width = f"{self.width}px" if self.width else "100%"
+        # A fixed width keeps its size; otherwise the canvas takes the room the text column leaves.
+        width = f"flex:0 0 {self.width}px;width:{self.width}px" if self.width else "flex:3 1 420px"
+        canvas_size = f"{width};height:{self.height}px"
         name = html.escape(self.structure.name)
         return (
-            f'<div class="il2v" id="{self.id}" data-il2-view="{self.id}">'
+            f'<div class="il2v" id="{self.id}" data-il2-view="{self.id}" data-il2-pdb="{html.escape(self.structure.pdb_id or "")}">'
             f"<style>{_CSS}</style>{library}"
             '<div class="il2v-title"></div><div class="il2v-bar" role="toolbar" aria-label="3D view controls"></div>'
             f'<p class="il2v-note">3D view of {name}: it appears when this notebook runs in Jupyter, '
             "or when this page is opened in a browser with JavaScript on.</p>"
-            f'<div class="il2v-canvas" style="width:{width};height:{self.height}px"></div>'
-            '<div class="il2v-legend" aria-label="colour legend"></div><div class="il2v-caption" aria-live="polite"></div>'
+            '<div class="il2v-main">'
+            f'<div class="il2v-canvas" style="{canvas_size}"></div>'
+            '<div class="il2v-side"><div class="il2v-legend" aria-label="colour legend"></div>'
+            '<div class="il2v-caption" aria-live="polite"></div></div></div>'
             f'<script type="application/json" class="il2v-data">{_script_json(self._page_data())}</script>'
             f"<script>{_RUNTIME_JS}</script></div>"
         )
@@ -611,8 +623,10 @@ _CSS = (
     ".il2v-canvas{position:relative;border:1px solid #ccc;border-radius:4px;background:#fff;overflow:hidden}"
     ".il2v-note{font-size:12px;color:#555;margin:0 0 4px}"
     ".il2v-note.il2v-error{color:#a40000;font-weight:600;font-size:14px}"
-    ".il2v-legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;margin-top:6px}"
-    ".il2v-caption{font-size:13px;margin-top:6px;max-width:62em}"
+    ".il2v-main{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:flex-start}"
+    ".il2v-side{flex:1 1 15em;min-width:15em;max-width:40em}"
+    ".il2v-legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}"
+    ".il2v-caption{font-size:13px;margin-top:8px;line-height:1.45}"
     ".il2v-caption strong{display:block;margin-bottom:2px}"
     ".il2v-sources{color:#555;font-size:12px}"
 )
@@ -723,10 +737,11 @@ _RUNTIME_JS = r"""
     refresh(scene, groups);
   }
   function refresh(scene, groups) {
-    Object.keys(buttons.style).forEach(function (k) { buttons.style[k].setAttribute("aria-pressed", String(k === state.style)); });
-    Object.keys(buttons.chain).forEach(function (k) { buttons.chain[k].setAttribute("aria-pressed", String(shown(k))); });
-    Object.keys(buttons.scene).forEach(function (k) { buttons.scene[k].setAttribute("aria-pressed", String(k === state.scene)); });
-    buttons.spin.setAttribute("aria-pressed", String(state.spin));
+    function press(button, on) { button.setAttribute("aria-pressed", String(on)); }
+    Object.keys(buttons.style).forEach(function (k) { press(buttons.style[k], k === state.style); });
+    Object.keys(buttons.chain).forEach(function (k) { press(buttons.chain[k], shown(k)); });
+    Object.keys(buttons.scene).forEach(function (k) { press(buttons.scene[k], k === state.scene); });
+    press(buttons.spin, state.spin);
     legendBox.textContent = "";
     data.legend.concat(groups.filter(function (g) { return g.legend; }).map(function (g) {
       return {label: g.legend, color: g.color};
@@ -792,9 +807,22 @@ _RUNTIME_JS = r"""
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text();
   }
+  // Without a GPU (software WebGL) antialiasing triples the cost of every frame: skip it there.
+  function softwareRendering() {
+    try {
+      var gl = document.createElement("canvas").getContext("webgl");
+      var info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+      var name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+      var lose = gl && gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext();
+      return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+    } catch (err) {
+      return false;
+    }
+  }
   function start() {
     inflate(data.model).then(function (pdb) {
-      viewer = window.$3Dmol.createViewer(box, {backgroundColor: "white", antialias: true});
+      viewer = window.$3Dmol.createViewer(box, {backgroundColor: "white", antialias: !softwareRendering()});
       if (!viewer) throw new Error("this browser cannot draw WebGL graphics");
       viewer.addModel(pdb, "pdb");
       draw();
@@ -802,12 +830,33 @@ _RUNTIME_JS = r"""
       setSpin(state.spin);
       allButtons.forEach(function (b) { b.disabled = false; });
       note.hidden = true;
-      root.il2view = {command: command, viewer: viewer};
+      root.il2view = {command: command, viewer: viewer, hasScene: function (name) { return name in scenes; }};
       (root.il2queue || []).forEach(command);
       root.il2queue = [];
       root.setAttribute("data-il2-ready", "true");
     }).catch(function (err) { fail("The 3D view could not be drawn: " + err.message); });
   }
+  // Text-linked scenes, as on Proteopedia: a link to "#il2-scene=1Z92/binding-site" anywhere on
+  // the page moves the nearest view of 1Z92 above the link (else the first below) to that scene.
+  if (!window.il2SceneLinks) {
+    window.il2SceneLinks = true;
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href*='#il2-scene=']") : null;
+      var match = link && /#il2-scene=([0-9A-Za-z]{4})\/([a-z0-9-]+)/.exec(link.getAttribute("href"));
+      if (!match) return;
+      var views = Array.prototype.filter.call(document.querySelectorAll(".il2v[data-il2-ready]"), function (v) {
+        return v.getAttribute("data-il2-pdb").toUpperCase() === match[1].toUpperCase() && v.il2view.hasScene(match[2]);
+      });
+      if (!views.length) return;
+      event.preventDefault();
+      event.stopPropagation();
+      var above = views.filter(function (v) { return v.compareDocumentPosition(link) & Node.DOCUMENT_POSITION_FOLLOWING; });
+      var target = above.length ? above[above.length - 1] : views[0];
+      target.il2view.command({op: "scene", name: match[2]});
+      target.scrollIntoView({block: "nearest", behavior: "smooth"});
+    }, true);
+  }
+
   var waited = 0;
   (function waitForEngine() {
     if (window.$3Dmol && window.$3Dmol.createViewer) { start(); return; }

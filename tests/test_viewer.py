@@ -235,7 +235,7 @@ def test_calls_change_the_state_that_the_page_starts_from(il2_ra):
 def test_show_takes_a_scene_chains_and_an_id(mirror):
     view = show("1z92", scene="binding-site", chains=["A"], width=640, height=400)
     assert view.state["scene"] == "binding-site" and view.state["hidden"] == ["B"]
-    assert 'style="width:640px;height:400px"' in view.to_html()
+    assert 'style="flex:0 0 640px;width:640px;height:400px"' in view.to_html()
     view.reset()  # back to how show() made it
     assert view.state["scene"] == "binding-site" and view.state["hidden"] == ["B"]
 
@@ -245,9 +245,21 @@ def test_highlight_labels_and_residue_forms(il2_ra):
     view.highlight([il2_ra.chain("B")[38]], label="IL-2Rα side", color="#009e73", style="sphere")
     view.highlight([125], chain="A", label=False)
     first, second = view.state["highlights"]
-    assert first == {"sel": {"chain": "B", "resi": [38]}, "style": "sphere", "color": "#009E73",
+    assert first == {"sel": {"chain": "B", "resi": [38]}, "style": "sphere", "color": "#009E73", "legend": "IL-2Rα side",
                      "labels": [{"sel": {"chain": "B", "resi": [38]}, "text": "IL-2Rα side"}]}
     assert second["labels"] == [] and second["color"] == viewer.HIGHLIGHT_COLOR
+    assert second["legend"] == "highlighted in IL-2 (A)"
+
+
+def test_highlight_takes_computed_interface_residues(il2_ra):
+    from il2lib import analysis
+
+    interface = analysis.interface_residues(il2_ra, "A", "B", cutoff=4.0)
+    view = show(il2_ra)
+    view.highlight(interface)
+    (group,) = view.state["highlights"]
+    assert group["sel"] == {"chain": "A", "resi": [r.number for r in interface]}
+    assert {"sel": {"chain": "A", "resi": 38}, "text": "Arg38"} in group["labels"]
 
 
 @pytest.mark.parametrize(
@@ -309,8 +321,7 @@ def test_calls_on_a_displayed_view_send_small_commands_without_coordinates(il2_r
     view.go("binding-site")
     view.highlight([38], chain="A")
     view.reset()
-    ops = [json.loads(re.search(r'\("il2v-1z92-1",(\{.*\})\);</script>$', s).group(1).replace("\\u003c", "<").replace("\\u003e", ">"))
-           for s in sent]
+    ops = [json.loads(re.search(r'\("il2v-1z92-1",(\{.*\})\);</script>$', s).group(1)) for s in sent]
     assert [op["op"] for op in ops] == ["style", "chain", "spin", "scene", "highlight", "set"]
     assert ops[0] == {"op": "style", "style": "sphere"} and ops[1] == {"op": "chain", "chain": "B", "visible": False}
     assert all(len(s) < 1500 for s in sent) and not any(page_data_model_fragment(view) in s for s in sent)

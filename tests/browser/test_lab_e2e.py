@@ -96,6 +96,14 @@ def test_student_runs_lesson_1_clicks_sphere_and_answers_a_question(lab, page, b
     assert pixels.changed(before, after) > 0.01, "clicking Sphere did not change the picture"
     save_screenshot(page, "lab-lesson1-page")
 
+    # The lesson's text links to scenes: clicking one moves the view (JupyterLab keeps the link).
+    link = page.locator(".jp-RenderedMarkdown a[href*='#il2-scene=1Z92/cys125']").first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_timeout(700)
+    assert "Cys125" in view.locator(".il2v-caption").text_content(), "the scene link did not move the view"
+    save_screenshot(view, "lab-lesson1-after-scene-link")
+
     question = page.locator(".il2-quiz-question").first
     question.scroll_into_view_if_needed()
     question.locator("input[type=radio]").first.check()

@@ -51,13 +51,23 @@ def click(page, name: str) -> None:
 def test_a_saved_page_draws_offline_and_its_buttons_work(
     page, blocked_urls, pixels, save_screenshot, local_3dmol, mirror, tmp_path
 ):
-    path = viewer.show("1Z92", width=720, height=420).save_html(tmp_path / "1z92.html")
+    path = viewer.show("1Z92", width=560, height=360).save_html(tmp_path / "1z92.html")
     canvas = open_view(page, path.as_uri(), save_screenshot)
     save_screenshot(page, "view-1z92-page")
     first = canvas("view-1z92-cartoon")
     assert pixels.drawn(first) > DRAWN, "the canvas is blank: the molecule was not drawn"
 
-    previous = first
+    # The reader turns the molecule with the mouse; restyling must keep that camera.
+    box = page.locator(".il2v-canvas").bounding_box()
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(middle_x, middle_y)
+    page.mouse.down()
+    page.mouse.move(middle_x + 120, middle_y + 30, steps=8)
+    page.mouse.up()
+    turned = canvas("view-1z92-turned-by-mouse")
+    assert pixels.changed(first, turned) > CHANGED, "dragging did not turn the molecule"
+
+    previous = turned
     for style in ("Sphere", "Stick", "Line", "Cartoon"):
         click(page, style)
         assert page.get_by_role("button", name=style, exact=True).get_attribute("aria-pressed") == "true"
@@ -65,13 +75,14 @@ def test_a_saved_page_draws_offline_and_its_buttons_work(
         assert pixels.drawn(picture) > DRAWN, f"blank canvas after {style}"
         assert pixels.changed(previous, picture) > CHANGED, f"{style} did not change the picture"
         previous = picture
-    # Restyling happens in place: back to cartoon, the picture is the first one (same camera).
-    assert pixels.changed(first, previous) < 0.002
+    # Restyling happens in place: back to cartoon, the picture is the turned one (same camera).
+    assert pixels.changed(turned, previous) < 0.002
 
     click(page, "IL-2Rα (B)")
     hidden = canvas("view-1z92-without-chain-b")
-    assert pixels.changed(first, hidden) > CHANGED and pixels.drawn(hidden) > DRAWN / 2
+    assert pixels.changed(turned, hidden) > CHANGED and pixels.drawn(hidden) > DRAWN / 2
     click(page, "IL-2Rα (B)")
+    assert pixels.changed(turned, canvas()) < 0.002
 
     click(page, "Rotate")
     assert page.get_by_role("button", name="Rotate").get_attribute("aria-pressed") == "true"
@@ -94,8 +105,27 @@ def test_a_saved_page_draws_offline_and_its_buttons_work(
     assert blocked_urls == [], f"the saved page tried to reach the network: {blocked_urls}"
 
 
+def test_a_link_in_the_text_moves_the_view_to_its_scene(page, pixels, save_screenshot, local_3dmol, mirror, tmp_path):
+    """Proteopedia-style scene links: text beside the view, a click on it moves the view."""
+    path = viewer.show("1Z92", height=360).save_html(tmp_path / "linked.html")
+    text = '<p id="lesson-text">The free cysteine: <a href="#il2-scene=1Z92/cys125">see Cys125</a>.</p>'
+    path.write_text(path.read_text().replace("</body>", text + "</body>"))
+    canvas = open_view(page, path.as_uri(), save_screenshot)
+    main, side = page.locator(".il2v-canvas").bounding_box(), page.locator(".il2v-side").bounding_box()
+    assert side["x"] >= main["x"] + main["width"], "the caption column sits beside the 3D view"
+    before = canvas()
+    page.get_by_role("link", name="see Cys125").click()
+    page.wait_for_timeout(300)
+    after = canvas("view-1z92-scene-link-cys125")
+    save_screenshot(page, "view-1z92-scene-link-page")
+    assert "Cys125" in page.locator(".il2v-caption").text_content()
+    assert page.get_by_role("button", name="Cys125, the free cysteine").get_attribute("aria-pressed") == "true"
+    assert pixels.changed(before, after) > CHANGED
+    assert page.url.endswith("linked.html"), "the link was handled by the view, not followed"
+
+
 def test_text_in_a_view_stays_text(page, blocked_urls, save_screenshot, local_3dmol, mirror, tmp_path):
-    view = viewer.show("1Z92", title=XSS, width=600, height=360)
+    view = viewer.show("1Z92", title=XSS, width=480, height=300)
     view.highlight([38, 42], chain="A", label=XSS)
     path = view.save_html(tmp_path / "xss.html")
     dialogs: list[str] = []
@@ -115,7 +145,7 @@ def test_an_executed_notebook_exported_to_html_works_offline(
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
         nbformat.v4.new_code_cell("import il2lib.viewer as viewer\nviewer.setup()"),
-        nbformat.v4.new_code_cell("view = viewer.show('1Z92', width=720, height=420)\nview"),
+        nbformat.v4.new_code_cell("view = viewer.show('1Z92', width=560, height=360)\nview"),
         nbformat.v4.new_code_cell("view.style('stick')"),  # a live command, replayed by the exported page
     ]
     source = tmp_path / "lesson.ipynb"
@@ -140,3 +170,17 @@ def test_an_executed_notebook_exported_to_html_works_offline(
     assert pixels.changed(stick, canvas("view-nbconvert-cartoon")) > CHANGED
     # The exported page asks for require.js and MathJax from CDNs (blocked); never for 3Dmol.js.
     assert not [url for url in blocked_urls if "3dmol" in url.lower()]
+
+
+def test_a_view_without_the_engine_says_what_to_do(page, blocked_urls, save_screenshot, mirror, tmp_path, monkeypatch):
+    monkeypatch.setattr(viewer, "ENGINE_WAIT_MS", 300)
+    fragment = viewer.show("1Z92", width=480, height=200).to_html()  # no 3Dmol.js: as after clearing outputs
+    path = tmp_path / "no-engine.html"
+    path.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{fragment}</body></html>', encoding="utf-8")
+    page.goto(path.as_uri())
+    note = page.locator(".il2v-note.il2v-error")
+    note.wait_for(timeout=10_000)
+    save_screenshot(page, "view-no-engine")
+    assert note.text_content() == "3D engine not loaded: re-run the notebook from the top (il2lib.setup())."
+    assert page.get_by_role("button", name="Stick", exact=True).is_disabled()
+    assert blocked_urls == []
