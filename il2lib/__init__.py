@@ -9,6 +9,8 @@ Public entry points (stable, used by the notebooks and the tests):
 
 from __future__ import annotations
 
+from . import analysis, sequences
+from .doctor import doctor
 from .errors import (
     CacheError,
     DataError,
@@ -19,8 +21,6 @@ from .errors import (
     UnknownEntryError,
 )
 from .manifest import get_entry, load_manifest
-from . import analysis, sequences
-from .doctor import doctor
 from .monograph import load_monograph
 from .quiz import load_quiz, quiz
 from .references import cite, load_references

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from . import config
-from .errors import Il2libError
 from .doctor import doctor
+from .errors import Il2libError
 from .manifest import load_manifest
 from .structures import fetch
 

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from . import config
+from .datafiles import load_validated
 from .errors import InvalidInputError, UnknownEntryError
-from .manifest import read_yaml, validate_against_schema
 from .sequences import get_sequence
 from .structures import IGNORED_HETERO, Structure, observed_sequences
 
@@ -1160,8 +1160,7 @@ class ReportedInterface:
 @lru_cache(maxsize=1)
 def _load_interfaces() -> tuple[ReportedInterface, ...]:
     path = config.DATA_DIR / "interfaces.yaml"
-    data = read_yaml(path)
-    validate_against_schema(data, config.DATA_DIR / "interfaces.schema.json", path)
+    data = load_validated(path, config.DATA_DIR / "interfaces.schema.json")
     assert isinstance(data, dict)
     return tuple(
         ReportedInterface(name=name, **{**fields, "residues": tuple(sorted(fields["residues"]))})

@@ -7,17 +7,14 @@ raw dictionaries.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-import yaml
-
 from . import config
-from .errors import DataError, InvalidInputError, UnknownEntryError
+from .datafiles import read_yaml, validate_against_schema
+from .errors import InvalidInputError, UnknownEntryError
 
 PDB_ID_PATTERN = re.compile(r"^[0-9][A-Za-z0-9]{3}$")
 
@@ -64,25 +61,6 @@ class Entry:
     @property
     def chain_roles(self) -> dict[str, str]:
         return {cid: info.role for cid, info in self.chains.items()}
-
-
-def read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path} is missing; restore it from git (git checkout -- {path.name}).") from None
-    except yaml.YAMLError as err:
-        raise DataError(f"{path} is not valid YAML: {err}") from None
-
-
-def validate_against_schema(data: object, schema_path: Path, source: Path | str) -> None:
-    """Raise :class:`DataError` naming the first place where *data* breaks the schema."""
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    try:
-        jsonschema.validate(data, schema)
-    except jsonschema.ValidationError as err:
-        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise DataError(f"{source}: {where}: {err.message}") from None
 
 
 def parse_manifest(data: object, source: Path | str = "manifest") -> dict[str, Entry]:

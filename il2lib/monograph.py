@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import config
+from .datafiles import load_validated
 from .errors import DataError, InvalidInputError, UnknownEntryError
-from .manifest import read_yaml, validate_against_schema
 from .references import Reference, format_reference_list, load_references
 
 
@@ -173,8 +173,7 @@ def load_monograph(name: str = "proleukin", data_dir: Path | str | None = None) 
 @lru_cache(maxsize=8)
 def _load(name: str, data_dir: Path) -> Monograph:
     path = data_dir / "monographs" / f"{name}.yaml"
-    raw = read_yaml(path)
-    validate_against_schema(raw, data_dir / "monograph.schema.json", path)
+    raw = load_validated(path, data_dir / "monograph.schema.json")
     assert isinstance(raw, dict)  # guaranteed by the schema
     if raw["name"] != name:
         raise DataError(f"{path}: its name is {raw['name']!r} but the file is {path.name}; make them agree.")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import inspect
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,11 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
 from . import analysis, config, references
+from .datafiles import read_yaml, schema_error, where
 from .errors import DataError, Il2libError, InvalidInputError, UnknownEntryError
-from .manifest import read_yaml
 from .structures import load_structure
 
 if TYPE_CHECKING:  # ipywidgets is only imported when widgets are built
@@ -263,16 +260,14 @@ def parse_quiz(data: object, source: Path | str = "quiz") -> Quiz:
 
 def _validate(data: object, source: Path | str) -> None:
     """Schema check, with a plain message for the rule authors break most: one correct option."""
-    schema = json.loads((config.DATA_DIR / "quiz.schema.json").read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    error = schema_error(data, config.DATA_DIR / "quiz.schema.json")
     if error is None:
         return
-    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
     message = error.message
     if error.validator in {"contains", "minContains", "maxContains"}:
         marked = sum(1 for option in error.instance if isinstance(option, dict) and "correct" in option)
         message = f"{marked} options are marked 'correct: true'; mark exactly one."
-    raise DataError(f"{source}: {where}: {message}")
+    raise DataError(f"{source}: {where(error)}: {message}")
 
 
 def _parse_question(raw: dict[str, Any], source: Path | str) -> Question:

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import config
+from .datafiles import load_validated
 from .errors import DataError, InvalidInputError, UnknownEntryError
-from .manifest import read_yaml, validate_against_schema
 
 #: Authors listed before "et al." in a formatted reference.
 AUTHORS_SHOWN = 3
@@ -102,8 +102,7 @@ def _parse(data: object, source: Path) -> Mapping[str, Reference]:
 @lru_cache(maxsize=8)
 def _load(data_dir: Path) -> Mapping[str, Reference]:
     path = data_dir / "references.yaml"
-    data = read_yaml(path)
-    validate_against_schema(data, data_dir / "references.schema.json", path)
+    data = load_validated(path, data_dir / "references.schema.json")
     return _parse(data, path)
 
 

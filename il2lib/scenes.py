@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config
+from .datafiles import read_yaml, validate_against_schema
 from .errors import DataError, Il2libError, InvalidInputError
-from .manifest import load_manifest, read_yaml, validate_against_schema
+from .manifest import load_manifest
 
 if TYPE_CHECKING:
     from .structures import Structure

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import config
+from .datafiles import load_validated
 from .errors import InvalidInputError, UnknownEntryError
-from .manifest import read_yaml, validate_against_schema
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ class ReferenceSequence:
 @lru_cache(maxsize=1)
 def _load() -> tuple[ReferenceSequence, ...]:
     path = config.DATA_DIR / "sequences.yaml"
-    data = read_yaml(path)
-    validate_against_schema(data, config.DATA_DIR / "sequences.schema.json", path)
+    data = load_validated(path, config.DATA_DIR / "sequences.schema.json")
     assert isinstance(data, dict)
     return tuple(ReferenceSequence(name=name, **fields) for name, fields in data["sequences"].items())
 

@@ -25,8 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config
-from .errors import CacheError, DownloadError, Il2libError, InvalidInputError, StructureFileError
-from .manifest import PDB_ID_PATTERN, Entry, get_entry, load_manifest, normalize_pdb_id
+from .errors import (
+    CacheError,
+    DownloadError,
+    Il2libError,
+    InvalidInputError,
+    StructureFileError,
+)
+from .manifest import Entry, get_entry, load_manifest, normalize_pdb_id
 
 if TYPE_CHECKING:  # Bio.PDB takes ~0.4 s to import: only load it when parsing
     from Bio.PDB.Chain import Chain

@@ -39,7 +39,14 @@ from typing import Any
 
 from . import jsassets
 from .errors import InvalidInputError
-from .scenes import Scene, check_scenes, find_residue, get_scene, scenes_for, side_partner
+from .scenes import (
+    Scene,
+    check_scenes,
+    find_residue,
+    get_scene,
+    scenes_for,
+    side_partner,
+)
 from .structures import IGNORED_HETERO, Structure, load_structure
 
 #: Drawing styles, in the order of the buttons.

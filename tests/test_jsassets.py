@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import inspect
-import os
 import io
+import os
 import stat
 import tarfile
 from pathlib import Path

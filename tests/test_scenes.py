@@ -7,11 +7,20 @@ import copy
 import numpy as np
 import pytest
 
-from il2lib import load_structure
+from il2lib import config, load_structure
 from il2lib.errors import DataError, InvalidInputError
 from il2lib.manifest import read_yaml
-from il2lib import config
-from il2lib.scenes import Scene, Group, SceneLabel, check_scene, find_residue, get_scene, load_scenes, parse_scenes, scenes_for
+from il2lib.scenes import (
+    Group,
+    Scene,
+    SceneLabel,
+    check_scene,
+    find_residue,
+    get_scene,
+    load_scenes,
+    parse_scenes,
+    scenes_for,
+)
 
 #: The distance that counts as a contact for a group's `touches` (heavy atoms, Å).
 CONTACT_A = 4.5

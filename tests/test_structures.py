@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import il2lib
-from il2lib import structures
 from il2lib.errors import (
     CacheError,
     DownloadError,
