@@ -229,11 +229,8 @@ def _read_text(path: Path) -> str:
         raise StructureFileError(f"{path} is a binary file, not a PDB or mmCIF text file.")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("latin-1")
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes any byte
-            raise StructureFileError(f"{path} is not a text file.") from None
+    except UnicodeDecodeError:  # old files may carry a stray accented byte in a remark
+        return data.decode("latin-1")
 
 
 def _header_id(text: str) -> str | None:
