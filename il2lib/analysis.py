@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -112,8 +111,9 @@ class ResidueId:
 
     @property
     def label(self) -> str:
-        """Short label in the usual notation, e.g. ``"K35"``."""
-        return f"{self.one_letter}{self.number}{self.insertion}"
+        """Short label in the usual notation, e.g. ``"K35"``; a ligand keeps its code, e.g. ``"FRG301"``."""
+        letter = self.one_letter
+        return f"{self.name if letter == 'X' else letter}{self.number}{self.insertion}"
 
     def __str__(self) -> str:
         return f"{self.label} ({self.chain})"
@@ -974,6 +974,10 @@ class LigandContact:
     min_distance: float  # Å
 
     @property
+    def chain(self) -> str:
+        return self.residue.chain
+
+    @property
     def number(self) -> int:
         return self.residue.number
 
@@ -982,13 +986,13 @@ class LigandContact:
         return self.residue.label
 
     def __str__(self) -> str:
-        return f"{self.residue} – {self.ligand.name}{self.ligand.number}: {self.min_distance:.2f} Å"
+        return f"{self.residue} – {self.ligand.label}: {self.min_distance:.2f} Å"
 
     def row(self) -> dict[str, str]:
         return {
             "residue": self.label,
             "chain": self.residue.chain,
-            "ligand": f"{self.ligand.name}{self.ligand.number} ({self.ligand.chain})",
+            "ligand": f"{self.ligand.label} ({self.ligand.chain})",
             "atom contacts": str(self.atom_contacts),
             "min distance (Å)": f"{self.min_distance:.2f}",
         }
@@ -1138,7 +1142,7 @@ def overlay(
     text = buffer.getvalue()
     parsed = PDBParser(QUIET=True).get_structure("overlay", io.StringIO(text))
     name = f"{mobile.name} on {reference.name}"
-    return Structure(None, None, Path(name), "overlay", text, parsed, observed_sequences(parsed), roles)
+    return Structure(None, None, None, "overlay", text, parsed, observed_sequences(parsed), roles, display_name=name)
 
 
 # -- reported interfaces -----------------------------------------------------------------

@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # Bio.PDB takes ~0.4 s to import: only load it when parsing
     from Bio.PDB.Chain import Chain
     from Bio.PDB.Structure import Structure as BioStructure
 
-log = logging.getLogger(__name__)
 
 #: Solvent and crystallisation additives that are not shown as ligands.
 IGNORED_HETERO = frozenset({"HOH", "WAT", "DOD", "SO4", "ZN", "NAG", "BMA", "FUC", "MAN", "GOL", "EDO", "CL", "NA"})
@@ -50,13 +49,15 @@ class Structure:
 
     pdb_id: str | None
     entry: Entry | None
-    path: Path
-    source: str  # "cache", "mirror", "download" or "file"
+    path: Path | None  # None for a structure built in memory, such as an overlay
+    source: str  # "cache", "mirror", "download", "file" or "overlay"
     text: str
     structure: BioStructure
     sequences: dict[str, str] = field(default_factory=dict)
     #: Roles given by the caller, e.g. for a superposition built from several entries.
     roles: dict[str, str] | None = None
+    #: A name for a structure that has neither a PDB id nor a file, e.g. "1M47 on 1Z92".
+    display_name: str | None = None
 
     @property
     def chain_roles(self) -> dict[str, str]:
@@ -69,7 +70,9 @@ class Structure:
 
     @property
     def name(self) -> str:
-        return self.pdb_id or self.path.name
+        if self.display_name:
+            return self.display_name
+        return self.pdb_id or (self.path.name if self.path else "structure")
 
     def label(self, chain_id: str) -> str:
         """A chain's label for legends and buttons, e.g. ``"IL-2Rα (B)"``."""

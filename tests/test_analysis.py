@@ -344,6 +344,8 @@ def test_ro26_4550_touches_the_il2ralpha_site(drug_bound):
     closer = analysis.ligand_contacts(drug_bound, "A", "frg", cutoff=3.0)
     assert 0 < len(closer) < len(found) and {r.number for r in closer} <= {r.number for r in found}
     assert analysis.table(found).columns == ("residue", "chain", "ligand", "atom contacts", "min distance (Å)")
+    assert found[0].ligand.label == "FRG301", "a ligand keeps its three-letter code, not 'X'"
+    assert (found[0].chain, found[0].label) == ("A", "K35")  # so view.highlight(found) works
 
 
 def test_ligand_contacts_names_the_ligands_there_are(drug_bound, il2_ra):
