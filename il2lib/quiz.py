@@ -393,24 +393,13 @@ def feedback_html(feedback: Feedback) -> str:
 
 
 def source_link(key: str) -> str:
-    """A short link to a reference, e.g. "Rickert et al. 2005", with the full title on hover."""
+    """A short link to a reference, e.g. "Rickert et al., Science 2005", with the full title on hover."""
     ref = references.get_reference(key)
     url = ref.doi_url or ref.pubmed_url or ref.url
     return (
         f'<a href="{html.escape(url or "", quote=True)}" target="_blank" rel="noopener noreferrer" style="text-decoration: underline" '
-        f'title="{html.escape(ref.title, quote=True)}">{html.escape(short_citation(ref))}</a>'
+        f'title="{html.escape(ref.title, quote=True)}">{html.escape(ref.short())}</a>'
     )
-
-
-def short_citation(ref: references.Reference) -> str:
-    """Author-year for papers ("Wang et al. 2005"); source and short title for undated pages."""
-    if ref.year is None:
-        return f"{ref.source}: {ref.title.split(':')[0]}"
-    first = ref.authors[0]
-    surname, _, initials = first.rpartition(" ")
-    name = surname if surname and initials.isupper() and len(initials) <= 3 else first
-    more = " et al." if len(ref.authors) > 1 or ref.et_al else ""
-    return f"{name}{more} {ref.year}"
 
 
 __all__ = [
@@ -427,6 +416,5 @@ __all__ = [
     "parse_quiz",
     "question_box",
     "quiz",
-    "short_citation",
     "source_link",
 ]

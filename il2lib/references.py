@@ -46,6 +46,15 @@ class Reference:
     def doi_url(self) -> str | None:
         return f"https://doi.org/{self.doi}" if self.doi else None
 
+    def short(self) -> str:
+        """A short in-text citation: "Rickert et al., Science 2005"; for an undated page, its source and title."""
+        if self.year is None or not self.authors:
+            return f"{self.source}: {self.title.split(':')[0]}"
+        surname, _, initials = self.authors[0].rpartition(" ")
+        name = surname if surname and initials.isupper() and len(initials) <= 3 else self.authors[0]
+        more = " et al." if len(self.authors) > 1 or self.et_al else ""
+        return f"{name}{more}, {self.source} {self.year}"
+
     def format(self) -> str:
         """A short Vancouver-style reference with its PMID, DOI and URL as Markdown links."""
         shortened = self.et_al or len(self.authors) > AUTHORS_SHOWN

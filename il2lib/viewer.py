@@ -39,6 +39,7 @@ from typing import Any
 
 from . import jsassets
 from .errors import InvalidInputError
+from .references import get_reference
 from .scenes import (
     Scene,
     check_scenes,
@@ -459,7 +460,7 @@ class View:
             labels.append({"sel": {"chain": lab.chain, "resi": lab.residue}, "text": text})
         return {
             "name": scene.name, "title": scene.title, "caption": scene.caption,
-            "sources": _sources(scene.cite), "style": scene.style, "fade": scene.fade,
+            "sources": "; ".join(get_reference(key).short() for key in scene.cite), "style": scene.style, "fade": scene.fade,
             "zoom": scene.zoom, "camera": list(scene.camera) if scene.camera else None,
             "rotation": self._rotation(scene), "groups": groups, "labels": labels,
         }
@@ -532,18 +533,6 @@ def _chains_in(pdb_text: str) -> list[str]:
         if line.startswith(("ATOM  ", "HETATM")):
             seen.setdefault(line[21], None)
     return list(seen)
-
-
-def _sources(keys: Iterable[str]) -> str:
-    """Short citations for a caption, e.g. "Rickert et al., Science 2005"."""
-    from .references import get_reference
-
-    parts = []
-    for key in keys:
-        ref = get_reference(key)
-        who = ref.authors[0].split()[0] + (" et al." if len(ref.authors) > 1 or ref.et_al else "") if ref.authors else ref.source
-        parts.append(f"{who}, {ref.source}" + (f" {ref.year}" if ref.year else ""))
-    return "; ".join(parts)
 
 
 # -- notebook plumbing -------------------------------------------------------------------

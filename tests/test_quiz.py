@@ -322,7 +322,7 @@ def test_feedback_html_is_escaped_and_announced() -> None:
     right = feedback_html(Feedback(True, "Correct. <b>bold</b> & more", ("rickert2005",)))
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in right
     assert 'role="status"' in right and 'aria-live="polite"' in right
-    assert "✔" in right and "Rickert et al. 2005" in right
+    assert "✔" in right and "Rickert et al., Science 2005" in right
     assert 'href="https://doi.org/10.1126/science.1109745"' in right
     wrong = feedback_html(Feedback(False, "Not quite."))
     assert "✘" in wrong and "Sources" not in wrong

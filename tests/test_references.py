@@ -186,3 +186,11 @@ def test_a_missing_bibliography_is_a_data_error(data_copy: Path) -> None:
     (data_copy / "references.yaml").unlink()
     with pytest.raises(DataError, match="references.yaml is missing"):
         load_references(data_copy)
+
+
+def test_short_citations_for_papers_and_undated_pages() -> None:
+    from il2lib.references import get_reference
+
+    assert get_reference("rickert2005").short() == "Rickert et al., Science 2005"
+    page = get_reference("uniprot_p60568")
+    assert page.year is None and page.short().startswith(f"{page.source}: ")
