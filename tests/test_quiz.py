@@ -25,14 +25,8 @@ from il2lib.quiz import (
 )
 from il2lib.references import load_references
 
-LESSONS = [
-    "01-proleukin",
-    "02-il2-molecule",
-    "03-alpha-receptor",
-    "04-receptor-signalling",
-    "05-aldesleukin",
-    "06-patient-side",
-]
+#: Every lesson after "Start here" has a quiz named after its notebook.
+LESSONS = [p.stem for p in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[1-9]-*.ipynb"))]
 
 VALID = {
     "lesson": "99-test",
