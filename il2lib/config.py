@@ -7,6 +7,7 @@ CI and offline classrooms can point the library somewhere else without code.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -42,3 +43,29 @@ def pdb_url_template() -> str:
 def offline() -> bool:
     """True when ``IL2LIB_OFFLINE`` is set: never touch the network."""
     return os.environ.get("IL2LIB_OFFLINE", "").lower() in {"1", "true", "yes"}
+
+
+def write_to_cache(target: Path, data: bytes) -> Path:
+    """Write *data* to *target* through a temporary file and an atomic rename.
+
+    Readers never see a half-written file, and of several processes writing the same
+    file at once the last rename wins with a complete copy.
+    """
+    from .errors import CacheError
+
+    advice = "Set IL2LIB_CACHE_DIR to a folder you can write to."
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".part")
+    except OSError as err:
+        raise CacheError(f"The cache folder {target.parent} cannot be written ({err.strerror}). {advice}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except OSError as err:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise CacheError(f"Could not write {target}: {err.strerror}. {advice}") from None
+    return target

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import config
-from .errors import CacheError, DownloadError
+from .errors import DownloadError
 
 #: The 3Dmol.js version: the one py3Dmol is built for (they are released together).
 VERSION = importlib.metadata.version("py3Dmol")
@@ -173,7 +173,7 @@ def fetch_3dmol(*, force: bool = False) -> Path:
                 "Check the network connection (npm must reach its registry) and retry `python -m il2lib fetch --js`."
             )
         code = _extract(tarballs[0])
-    return _install(code, target)
+    return config.write_to_cache(target, code)
 
 
 def _extract(tarball: Path) -> bytes:
@@ -188,21 +188,3 @@ def _extract(tarball: Path) -> bytes:
     if not code.strip() or MARKER.encode() not in code:
         raise DownloadError(f"{TARBALL_MEMBER} in {tarball.name} is empty or not 3Dmol.js; retry the fetch.")
     return code
-
-
-def _install(code: bytes, target: Path) -> Path:
-    """Write *code* to *target* through a temporary file and an atomic rename."""
-    advice = "Set IL2LIB_CACHE_DIR to a writable folder."
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".3Dmol-", suffix=".part")
-    except OSError as err:
-        raise CacheError(f"Could not write to {target.parent}: {err.strerror}. {advice}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(code)
-        os.replace(tmp_name, target)
-    except OSError as err:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise CacheError(f"Could not write {target}: {err.strerror}. {advice}") from None
-    return target

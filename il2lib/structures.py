@@ -315,19 +315,7 @@ def _writable_cache() -> Path:
 
 def _install(pdb_id: str, text: str) -> Path:
     """Write validated *text* into the cache atomically and return its path."""
-    folder = _writable_cache()
-    target = folder / f"{pdb_id}.pdb"
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{pdb_id}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except OSError as err:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise CacheError(f"Could not write {target}: {err.strerror}. Set IL2LIB_CACHE_DIR to a writable folder.") from None
-    return target
+    return config.write_to_cache(_writable_cache() / f"{pdb_id}.pdb", text.encode("utf-8"))
 
 
 def _download(pdb_id: str, entry: Entry, progress: bool, problems: list[str]) -> str:
