@@ -18,7 +18,7 @@ from types import MappingProxyType
 from . import config
 from .datafiles import load_validated
 from .errors import DataError, InvalidInputError, UnknownEntryError
-from .references import Reference, format_reference_list, load_references
+from .references import Reference, check_cited, format_reference_list, load_references
 
 
 def _no_references() -> Mapping[str, Reference]:
@@ -188,14 +188,7 @@ def _load(name: str, data_dir: Path) -> Monograph:
             Statement(text=" ".join(s["text"].split()), cite=tuple(s["cite"])) for s in raw_section["statements"]
         )
         for number, statement in enumerate(statements, start=1):
-            for key in statement.cite:
-                if key not in references:
-                    close = difflib.get_close_matches(key, references, n=3, cutoff=0.6)
-                    hint = f" Did you mean {', '.join(close)}?" if close else ""
-                    raise DataError(
-                        f"{path}: section {section_id!r}, statement {number} cites {key!r}, which is not in "
-                        f"{data_dir / 'references.yaml'}.{hint} Add the reference there or fix the key."
-                    )
+            check_cited(statement.cite, f"{path}: section {section_id!r}, statement {number}", data_dir)
         keys = dict.fromkeys(key for statement in statements for key in statement.cite)
         sections.append(
             Section(

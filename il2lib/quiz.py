@@ -243,14 +243,8 @@ def parse_quiz(data: object, source: Path | str = "quiz") -> Quiz:
     _validate(data, source)
     assert isinstance(data, dict)
     questions = tuple(_parse_question(raw, source) for raw in data["questions"])
-    known = references.load_references()
     for question in questions:
-        for key in question.cite_keys:
-            if key not in known:
-                raise DataError(
-                    f"{source}: question {question.id!r} cites {key!r}, which is not in data/references.yaml; "
-                    f"add the reference there or use one of its keys."
-                )
+        references.check_cited(question.cite_keys, f"{source}: question {question.id!r}")
     ids = [q.id for q in questions]
     duplicates = sorted({qid for qid in ids if ids.count(qid) > 1})
     if duplicates:

@@ -123,11 +123,10 @@ def load_references(data_dir: Path | str | None = None) -> dict[str, Reference]:
     return dict(_load(_data_dir(data_dir)))
 
 
-def _unknown_key_message(key: str, known: Iterable[str], where: str) -> str:
+def _suggestion(key: str, known: Iterable[str]) -> str:
     known = sorted(known)
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
-    hint = f"Did you mean {', '.join(close)}?" if close else f"Known keys: {', '.join(known)}."
-    return f"{key!r} is not a key of {where}. {hint}"
+    return f"Did you mean {', '.join(close)}?" if close else f"Known keys: {', '.join(known)}."
 
 
 def get_reference(key: str, data_dir: Path | str | None = None) -> Reference:
@@ -136,10 +135,22 @@ def get_reference(key: str, data_dir: Path | str | None = None) -> Reference:
     references = _load(directory)
     if not isinstance(key, str) or key not in references:
         raise UnknownEntryError(
-            _unknown_key_message(str(key), references, str(directory / "references.yaml"))
-            + " Add the reference to that file or fix the key."
+            f"{str(key)!r} is not a key of {directory / 'references.yaml'}. {_suggestion(str(key), references)} "
+            "Add the reference to that file or fix the key."
         )
     return references[key]
+
+
+def check_cited(keys: Iterable[str], where: str, data_dir: Path | str | None = None) -> None:
+    """Raise :class:`DataError` if *where* (e.g. "monograph.yaml: section 'uses', statement 3") cites an unknown key."""
+    directory = _data_dir(data_dir)
+    references = _load(directory)
+    for key in keys:
+        if key not in references:
+            raise DataError(
+                f"{where} cites {key!r}, which is not a key of {directory / 'references.yaml'}. "
+                f"{_suggestion(key, references)} Add the reference there or fix the key."
+            )
 
 
 def cite(*keys: str, data_dir: Path | str | None = None) -> str:

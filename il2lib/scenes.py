@@ -20,6 +20,7 @@ from . import config
 from .datafiles import read_yaml, validate_against_schema
 from .errors import DataError, Il2libError, InvalidInputError
 from .manifest import load_manifest
+from .references import check_cited
 
 if TYPE_CHECKING:
     from .structures import Structure
@@ -87,21 +88,13 @@ def parse_scenes(data: object, source: Path | str = "scenes") -> dict[str, dict[
     validate_against_schema(data, config.DATA_DIR / "scenes.schema.json", source)
     assert isinstance(data, dict)
     manifest = load_manifest()
-    from .references import load_references
-
-    known_refs = load_references()
     scenes: dict[str, dict[str, Scene]] = {}
     for pdb_id, named in data["scenes"].items():
         if pdb_id not in manifest:
             raise DataError(f"{source}: scenes/{pdb_id}: {pdb_id} is not in structures.yaml ({', '.join(manifest)}).")
         scenes[pdb_id] = {}
         for name, raw in named.items():
-            unknown = [key for key in raw["cite"] if key not in known_refs]
-            if unknown:
-                raise DataError(
-                    f"{source}: scenes/{pdb_id}/{name}: citation key(s) {', '.join(unknown)} are not in "
-                    f"data/references.yaml; add the reference there or fix the key."
-                )
+            check_cited(raw["cite"], f"{source}: scenes/{pdb_id}/{name}")
             groups = tuple(_group(g) for g in raw.get("highlight", []))
             if raw.get("orient") == "side" and side_partner(groups) is None:
                 raise DataError(

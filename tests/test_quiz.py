@@ -139,7 +139,7 @@ def test_arguments_that_do_not_fit_the_computation_are_rejected() -> None:
 
 def test_unknown_citation_key_is_rejected() -> None:
     data = variant(lambda d: d["questions"][0]["options"][1].update(cite=["rickert2099"]))
-    with pytest.raises(DataError, match="rickert2099"):
+    with pytest.raises(DataError, match="cites .rickert2099., which is not a key.*Did you mean rickert2005"):
         parse_quiz(data)
 
 
