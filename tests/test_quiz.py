@@ -115,7 +115,7 @@ def test_schema_rejects_two_correct_options() -> None:
 
 def test_schema_rejects_an_option_without_citation() -> None:
     data = variant(lambda d: d["questions"][0]["options"][1].pop("cite"))
-    with pytest.raises(DataError, match="cite"):
+    with pytest.raises(DataError, match="'cite' is a required property"):
         parse_quiz(data)
 
 
