@@ -119,6 +119,29 @@ class ResidueId:
         return f"{self.label} ({self.chain})"
 
 
+class _AboutResidue:
+    """Shortcuts for a result row about one residue (``self.residue``), so rows work where
+    residues are expected, e.g. ``view.highlight(analysis.interface_residues(...))``."""
+
+    residue: ResidueId
+
+    @property
+    def chain(self) -> str:
+        return self.residue.chain
+
+    @property
+    def number(self) -> int:
+        return self.residue.number
+
+    @property
+    def name(self) -> str:
+        return self.residue.name
+
+    @property
+    def label(self) -> str:
+        return self.residue.label
+
+
 def _residue_id(residue: Residue) -> ResidueId:
     _, number, insertion = residue.id
     return ResidueId(residue.get_parent().id, number, insertion.strip(), residue.get_resname())
@@ -360,7 +383,7 @@ def contacts(structure: Structure, chain_a: str, chain_b: str, cutoff: float = 4
 
 
 @dataclass(frozen=True)
-class InterfaceResidue:
+class InterfaceResidue(_AboutResidue):
     """A residue of one chain that touches a partner chain."""
 
     residue: ResidueId
@@ -368,22 +391,6 @@ class InterfaceResidue:
     partner_residues: int  # partner residues it touches
     closest_partner: ResidueId
     min_distance: float  # Å, to the closest partner residue
-
-    @property
-    def chain(self) -> str:
-        return self.residue.chain
-
-    @property
-    def number(self) -> int:
-        return self.residue.number
-
-    @property
-    def name(self) -> str:
-        return self.residue.name
-
-    @property
-    def label(self) -> str:
-        return self.residue.label
 
     def __str__(self) -> str:
         return f"{self.residue}: {self.partner_residues} partner residues, closest {self.closest_partner} at {self.min_distance:.2f} Å"
@@ -965,25 +972,13 @@ def per_residue_deviation(
 
 
 @dataclass(frozen=True)
-class LigandContact:
+class LigandContact(_AboutResidue):
     """A residue of a protein chain with heavy atoms near a bound small molecule."""
 
     residue: ResidueId
     ligand: ResidueId
     atom_contacts: int  # heavy-atom pairs within the cutoff
     min_distance: float  # Å
-
-    @property
-    def chain(self) -> str:
-        return self.residue.chain
-
-    @property
-    def number(self) -> int:
-        return self.residue.number
-
-    @property
-    def label(self) -> str:
-        return self.residue.label
 
     def __str__(self) -> str:
         return f"{self.residue} – {self.ligand.label}: {self.min_distance:.2f} Å"
